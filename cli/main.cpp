@@ -1,0 +1,57 @@
+// sobolev-rf: exact high-dimensional errors of random-features models trained with function
+// values and sketched gradients (Sobolev training), checked against finite-size simulation.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace srf::cli {
+
+namespace {
+std::vector<std::pair<int, AddCommand>>& registry() {
+  static std::vector<std::pair<int, AddCommand>> r;
+  return r;
+}
+}  // namespace
+
+CommandRegistrar::CommandRegistrar(int order, AddCommand add) { registry().emplace_back(order, add); }
+
+void add_registered_commands(CLI::App& app) {
+  auto r = registry();
+  std::sort(r.begin(), r.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, add] : r) add(app);
+}
+
+}  // namespace srf::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"sobolev-rf: asymptotic errors of random features with Sobolev training"};
+  app.require_subcommand(1);
+  srf::cli::add_registered_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "sobolev-rf: error: " << e.what() << "\n";
+    return 2;
+  } catch (const srf::cli::CliError& e) {
+    std::cerr << "sobolev-rf: " << e.what() << "\n";
+    return e.status;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "sobolev-rf: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sobolev-rf: internal error: " << e.what() << "\n";
+    return 4;
+  }
+  return 0;
+}

@@ -1,0 +1,36 @@
+#pragma once
+// E f(xi), xi ~ N(0,1), for integrands that are smooth on each half-line but may have a
+// kink or jump at 0 (relu, sign, the step sigma' of relu). Each half-line is integrated by
+// the exp-sinh double-exponential rule (Boost.Math), which converges exponentially for
+// integrands analytic on (0, inf) whatever happens at the end point 0.
+#include <boost/math/quadrature/exp_sinh.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace srf::numerics {
+
+struct GaussianExpectationResult {
+  double value = 0.0;
+  double error_estimate = 0.0;  // sum of the two half-line error estimates
+};
+
+template <class F>
+GaussianExpectationResult gaussian_expectation_with_error(F&& f) {
+  static const boost::math::quadrature::exp_sinh<double> rule;
+  const double norm = 1.0 / std::sqrt(2.0 * M_PI);
+  auto pos = [&](double t) { return f(t) * std::exp(-0.5 * t * t); };
+  auto neg = [&](double t) { return f(-t) * std::exp(-0.5 * t * t); };
+  double e1 = 0.0, e2 = 0.0;
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon()) * 1e-3;
+  const double a = rule.integrate(pos, tol, &e1);
+  const double b = rule.integrate(neg, tol, &e2);
+  return {norm * (a + b), norm * (e1 + e2)};
+}
+
+template <class F>
+double gaussian_expectation(F&& f) {
+  return gaussian_expectation_with_error(std::forward<F>(f)).value;
+}
+
+}  // namespace srf::numerics

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sobolev-rf needs to build, test and draw figures.
+# Idempotent: packages already present are skipped; apt-get runs only when something is missing.
+set -euo pipefail
+pkgs=(
+  build-essential cmake pkg-config
+  libeigen3-dev libboost-math-dev libgsl-dev
+  doctest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev
+  libopenblas-dev
+  gnuplot-nox
+  python3-numpy python3-scipy
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-deps: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

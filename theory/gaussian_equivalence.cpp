@@ -1,0 +1,31 @@
+#include "theory/gaussian_equivalence.hpp"
+
+#include <algorithm>
+
+#include "numerics/gaussian_expectation.hpp"
+
+namespace srf::theory {
+
+GaussianConstants gaussian_constants(const Activation& a) {
+  using numerics::gaussian_expectation;
+  GaussianConstants c;
+  c.kappa_0 = gaussian_expectation([&](double t) { return a.value(t); });
+  c.kappa_1 = gaussian_expectation([&](double t) { return t * a.value(t); });
+  c.second_moment = gaussian_expectation([&](double t) { const double v = a.value(t); return v * v; });
+  c.kappa_star_sq = std::max(0.0, c.second_moment - c.kappa_0 * c.kappa_0 - c.kappa_1 * c.kappa_1);
+  c.kappa1_prime = gaussian_expectation([&](double t) { return t * a.derivative(t); });
+  c.derivative_second_moment =
+      gaussian_expectation([&](double t) { const double v = a.derivative(t); return v * v; });
+  const double mean_prime = gaussian_expectation([&](double t) { return a.derivative(t); });
+  c.kappa_star_prime_sq =
+      std::max(0.0, c.derivative_second_moment - mean_prime * mean_prime - c.kappa1_prime * c.kappa1_prime);
+  c.cross_moment = gaussian_expectation([&](double t) { return a.value(t) * a.derivative(t); });
+  c.c_star = c.cross_moment - c.kappa_0 * mean_prime - mean_prime * c.kappa1_prime;
+  // Round-off below 1e-14 is not a real nonlinear part (linear activation has kappa_star = 0).
+  if (c.kappa_star_sq < 1e-14) c.kappa_star_sq = 0.0;
+  if (c.kappa_star_prime_sq < 1e-14) c.kappa_star_prime_sq = 0.0;
+  if (std::abs(c.c_star) < 1e-14) c.c_star = 0.0;
+  return c;
+}
+
+}  // namespace srf::theory

@@ -1,0 +1,48 @@
+#pragma once
+// The replica-symmetric saddle point of MODEL.md's model for square loss, with K = k + 1
+// outputs per sample (function value and k sketched gradient components); docs/theory/ derives
+// every equation. k = 0 is plain L2 (ridge) training, where every K x K matrix is a scalar and
+// the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.
+#include <Eigen/Dense>
+
+#include "theory/model_params.hpp"
+#include "theory/theory_result.hpp"
+
+namespace srf::theory {
+
+struct SaddlePointOptions {
+  // Outer stopping rule on the self-consistency F(V) = V - T(V) of the K x K matrix V:
+  //   max_ab |F(V)_ab| <= tolerance * (1 + max_ab |V_ab|).
+  double tolerance = 1e-11;
+  int max_iterations = 200;          // Newton iterations per lambda-continuation stage
+  int max_continuation_stages = 60;  // lambda from max(lambda, 1) down by continuation_factor
+  double continuation_factor = 4.0;
+  // Radial nodes per panel and angular nodes of the zeta quadrature (k >= 1).
+  int radial_nodes_per_panel = 10;
+  int angular_nodes = 24;
+  void validate() const;  // throws std::invalid_argument naming the field
+};
+
+// A previous solution to start from (neighbouring point of a curve).
+struct SaddlePointState {
+  Eigen::MatrixXd V;      // K x K
+  Eigen::MatrixXd Delta;  // K x K
+  bool empty() const { return V.size() == 0; }
+};
+
+struct SaddlePointSolution {
+  TheoryResult result;
+  SaddlePointState state;  // pass to the next point of a curve
+};
+
+// Solves the saddle point at `params` (validated here). Never throws for non-convergence: the
+// summary says so and the errors are NaN. Throws std::invalid_argument for bad parameters.
+SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options = {},
+                                       const SaddlePointState& warm_start = {});
+
+// Convenience: the result alone.
+inline TheoryResult solve_theory(const ModelParams& params, const SaddlePointOptions& options = {}) {
+  return solve_saddle_point(params, options).result;
+}
+
+}  // namespace srf::theory

@@ -1,0 +1,36 @@
+#pragma once
+// What the asymptotic theory reports at one parameter point (MODEL.md "Reported quantities",
+// all conditional on varpi), plus how the saddle-point solve ended.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "numerics/solver_summary.hpp"
+
+namespace srf::theory {
+
+struct Errors {
+  double train_f = 0;   // (1/n) sum (y - f)^2
+  double train_g = 0;   // (1/n) sum |g - V^T grad f|^2   (0 when k = 0)
+  double gen_f = 0;     // E (phi(omega) - f(x))^2, noiseless
+  double gen_g = 0;     // E |varpi phi'(omega) - V^T grad f(x)|^2, noiseless
+  double gen_h1 = 0;    // gen_f + gen_g
+  double gen_grad = 0;  // E |phi'(omega) theta0 - grad f(x)|^2
+};
+
+// Names and accessors of the reported errors, in MODEL.md's order (for tables, CSV, JSON).
+inline const std::vector<std::pair<const char*, double Errors::*>>& error_fields() {
+  static const std::vector<std::pair<const char*, double Errors::*>> f = {
+      {"train_f", &Errors::train_f}, {"train_g", &Errors::train_g}, {"gen_f", &Errors::gen_f},
+      {"gen_g", &Errors::gen_g},     {"gen_h1", &Errors::gen_h1},   {"gen_grad", &Errors::gen_grad}};
+  return f;
+}
+
+struct TheoryResult {
+  numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
+  Errors errors;
+  // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.
+  std::vector<std::pair<std::string, double>> order_parameters;
+};
+
+}  // namespace srf::theory
