@@ -17,7 +17,8 @@ struct GaussianExpectationResult {
 
 template <class F>
 GaussianExpectationResult gaussian_expectation_with_error(F&& f) {
-  static const boost::math::quadrature::exp_sinh<double> rule;
+  // Non-const: Boost 1.74 declares integrate() without const. thread_local: the rule caches levels.
+  static thread_local boost::math::quadrature::exp_sinh<double> rule;
   const double norm = 1.0 / std::sqrt(2.0 * M_PI);
   auto pos = [&](double t) { return f(t) * std::exp(-0.5 * t * t); };
   auto neg = [&](double t) { return f(-t) * std::exp(-0.5 * t * t); };

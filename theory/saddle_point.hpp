@@ -11,9 +11,10 @@
 namespace srf::theory {
 
 struct SaddlePointOptions {
-  // Outer stopping rule on the self-consistency F(V) = V - T(V) of the K x K matrix V:
-  //   max_ab |F(V)_ab| <= tolerance * (1 + max_ab |V_ab|).
-  double tolerance = 1e-11;
+  // Outer stopping rule on the self-consistency V = T(V) of the K x K matrix V (its independent
+  // diagonal entries, docs/theory [D.3]), measured in relative terms:
+  //   max_a |log V_aa - log T(V)_aa| <= tolerance.
+  double tolerance = 1e-12;
   int max_iterations = 200;          // Newton iterations per lambda-continuation stage
   int max_continuation_stages = 60;  // lambda from max(lambda, 1) down by continuation_factor
   double continuation_factor = 4.0;

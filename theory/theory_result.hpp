@@ -26,9 +26,18 @@ inline const std::vector<std::pair<const char*, double Errors::*>>& error_fields
   return f;
 }
 
+// Over the sketch draw varpi ~ N(0, I_k) every error is exactly A0 + A2 |varpi|^2
+// (docs/theory: the errors are quadratic and rotation invariant in varpi), i.e. an affine
+// function of a chi-square variable with k degrees of freedom.
+struct VarpiLaw {
+  Errors A0;  // the error at varpi = 0
+  Errors A2;  // coefficient of |varpi|^2
+};
+
 struct TheoryResult {
   numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
-  Errors errors;
+  Errors errors;                    // at the requested varpi
+  VarpiLaw varpi_law;               // A2 = 0 when k = 0
   // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.
   std::vector<std::pair<std::string, double>> order_parameters;
 };

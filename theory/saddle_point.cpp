@@ -1,0 +1,546 @@
+// The replica-symmetric saddle point for square loss with K = k + 1 outputs.
+// Equations and symbols: docs/theory/derivation.md (sections cited as [D.x]).
+#include "theory/saddle_point.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "numerics/marchenko_pastur.hpp"
+#include "numerics/radial_chi_quadrature.hpp"
+#include "theory/activation.hpp"
+#include "theory/gaussian_equivalence.hpp"
+#include "theory/square_loss.hpp"
+
+namespace srf::theory {
+
+void SaddlePointOptions::validate() const {
+  auto bad = [](const char* field, double v, const char* rule) {
+    std::ostringstream os;
+    os << "SaddlePointOptions." << field << " = " << v << ": " << rule;
+    throw std::invalid_argument(os.str());
+  };
+  if (!(tolerance > 0.0 && tolerance < 1e-2)) bad("tolerance", tolerance, "must lie in (0, 1e-2)");
+  if (max_iterations < 1) bad("max_iterations", max_iterations, "must be >= 1");
+  if (max_continuation_stages < 0) bad("max_continuation_stages", max_continuation_stages, "must be >= 0");
+  if (!(continuation_factor > 1.0)) bad("continuation_factor", continuation_factor, "must be > 1");
+  if (radial_nodes_per_panel < 4) bad("radial_nodes_per_panel", radial_nodes_per_panel, "must be >= 4");
+  if (angular_nodes < 4) bad("angular_nodes", angular_nodes, "must be >= 4");
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Radial moments of q(zeta) = 1 / (s + h |zeta|^2), zeta ~ N(0, I_k) [D.3]:
+//   q1[j] = E[q r^{2j}] (j = 0, 1),  q2[j] = E[q^2 r^{2j}] (j = 0, 1, 2).
+struct RadialMoments {
+  double q1[2] = {0, 0};
+  double q2[3] = {0, 0, 0};
+};
+
+// Level-1 unknowns. By the rotation invariance of the sketch directions the K x K matrices are
+// block diagonal, diag(x_0, x_1 I_k) [D.3]; k = 0 keeps the first entry only.
+struct Level1 {
+  double V0 = 0, V1 = 0;          // V_00, V_mm
+  double Delta0 = 0, Delta1 = 0;  // Delta_00, Delta_mm
+};
+
+class Problem {
+ public:
+  Problem(const ModelParams& p, const SaddlePointOptions& o)
+      : p_(p), o_(o), k_(p.k), K_(p.k + 1),
+        sig_(gaussian_constants(activation(p.sigma))),
+        phi_(gaussian_constants(activation(p.teacher))),
+        mp_(1.0 / p.gamma),
+        radial_(std::max(1, p.k), o.radial_nodes_per_panel) {
+    loss_.weights = Eigen::VectorXd::Constant(K_, p.beta);
+    loss_.weights(0) = 1.0;
+    K1_ = Eigen::VectorXd::Constant(K_, sig_.kappa1_prime);
+    K1_(0) = sig_.kappa_1;
+    Ks_ = Eigen::MatrixXd::Constant(K_, K_, sig_.kappa_star_prime_sq);
+    Ks_.row(0).setConstant(sig_.c_star);
+    Ks_.col(0).setConstant(sig_.c_star);
+    Ks_(0, 0) = sig_.kappa_star_sq;
+  }
+
+  int dim() const { return k_ == 0 ? 1 : 2; }
+
+  RadialMoments moments(double s, double h) const {
+    RadialMoments m;
+    if (k_ == 0 || h <= 0.0) {
+      // No zeta dependence (k = 0), or a flat direction: q = 1/s (times E r^{2j} = k, k(k+2)).
+      const double q = 1.0 / s;
+      const double r2 = k_, r4 = k_ * (k_ + 2.0);
+      m.q1[0] = q, m.q1[1] = q * r2;
+      m.q2[0] = q * q, m.q2[1] = q * q * r2, m.q2[2] = q * q * r4;
+      return m;
+    }
+    radial_.build(std::sqrt(s / h), rule_);
+    for (std::size_t i = 0; i < rule_.r.size(); ++i) {
+      const double r2 = rule_.r[i] * rule_.r[i];
+      const double q = 1.0 / (s + h * r2);
+      const double wq = rule_.w[i] * q, wq2 = wq * q;
+      m.q1[0] += wq, m.q1[1] += wq * r2;
+      m.q2[0] += wq2, m.q2[1] += wq2 * r2, m.q2[2] += wq2 * r2 * r2;
+    }
+    return m;
+  }
+
+  // The channel and the feature covariance at outer unknowns (V0, V1) [D.2]:
+  //   R = W (I + V W)^{-1},  C = K1 R K1,  M = R o Ks  (diagonal entries).
+  void channel(double V0, double V1, double& C0, double& C1, double& M0, double& M1) const {
+    const double R0 = 1.0 / (1.0 + V0);
+    const double R1 = p_.beta / (1.0 + p_.beta * V1);
+    C0 = sig_.kappa_1 * sig_.kappa_1 * R0;
+    M0 = sig_.kappa_star_sq * R0;
+    C1 = sig_.kappa1_prime * sig_.kappa1_prime * R1;
+    M1 = sig_.kappa_star_prime_sq * R1;
+  }
+
+  // Inner fixed point [D.3]: Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e),
+  // B = C (I + Delta C)^{-1}. k = 0: the Marchenko-Pastur Stieltjes transform in closed form.
+  // k >= 1: Newton on (Delta_00, Delta_mm) with the exact Jacobian, from the given start.
+  bool solve_inner(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1) const {
+    if (k_ == 0) {
+      const double s = lambda + M0;
+      const double q = C0 > 0.0 ? mp_.stieltjes(-s / C0) / C0 : 1.0 / s;
+      D0 = q / p_.gamma;
+      D1 = 0.0;
+      return std::isfinite(D0) && D0 > 0.0;
+    }
+    const double g = p_.gamma, kk = k_;
+    auto eval = [&](double d0, double d1, double G[2], double J[2][2]) {
+      const double B0 = C0 / (1.0 + d0 * C0), B1 = C1 / (1.0 + d1 * C1);
+      const RadialMoments m = moments(lambda + M0 + B0, M1 + B1);
+      G[0] = d0 - m.q1[0] / g;
+      G[1] = d1 - m.q1[1] / (g * kk);
+      if (J) {
+        J[0][0] = 1.0 - m.q2[0] * B0 * B0 / g;
+        J[0][1] = -m.q2[1] * B1 * B1 / g;
+        J[1][0] = -m.q2[1] * B0 * B0 / (g * kk);
+        J[1][1] = 1.0 - m.q2[2] * B1 * B1 / (g * kk);
+      }
+    };
+    if (!(D0 > 0.0 && D1 > 0.0)) {
+      // Start from F(0): a lower bound of the solution (the map is increasing in Delta).
+      double G[2];
+      eval(0.0, 0.0, G, nullptr);
+      D0 = -G[0], D1 = -G[1];
+    }
+    double G[2], J[2][2];
+    eval(D0, D1, G, J);
+    double res = std::max(std::fabs(G[0]) / D0, std::fabs(G[1]) / D1);
+    for (int it = 0; it < 200; ++it) {
+      if (res <= 1e-14) return true;
+      const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
+      double s0 = -(J[1][1] * G[0] - J[0][1] * G[1]) / det;
+      double s1 = -(-J[1][0] * G[0] + J[0][0] * G[1]) / det;
+      bool accepted = false;
+      for (double t = 1.0; t > 1e-12; t *= 0.5) {
+        const double n0 = D0 + t * s0, n1 = D1 + t * s1;
+        if (!(n0 > 0.0 && n1 > 0.0) || !std::isfinite(n0) || !std::isfinite(n1)) continue;
+        double Gn[2], Jn[2][2];
+        eval(n0, n1, Gn, Jn);
+        const double rn = std::max(std::fabs(Gn[0]) / n0, std::fabs(Gn[1]) / n1);
+        if (rn < res || rn <= 1e-14) {
+          D0 = n0, D1 = n1, res = rn;
+          std::copy(&Gn[0], &Gn[0] + 2, &G[0]);
+          std::copy(&Jn[0][0], &Jn[0][0] + 4, &J[0][0]);
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) return res <= 1e-12;
+    }
+    return res <= 1e-12;
+  }
+
+  // Outer map T(V) [D.2]: V = (gamma/alpha) [K1 Gamma K1 + Ks o Delta], Gamma = Delta (I + C Delta)^{-1}.
+  bool outer_map(double lambda, const double x[2], double Tx[2], Level1& l1) const {
+    double C0, C1, M0, M1;
+    channel(x[0], k_ ? x[1] : 0.0, C0, C1, M0, M1);
+    if (!solve_inner(lambda, C0, C1, M0, M1, l1.Delta0, l1.Delta1)) return false;
+    const double G0 = l1.Delta0 / (1.0 + C0 * l1.Delta0);
+    const double G1 = l1.Delta1 / (1.0 + C1 * l1.Delta1);
+    const double ga = p_.gamma / p_.alpha;
+    Tx[0] = ga * (sig_.kappa_1 * sig_.kappa_1 * G0 + sig_.kappa_star_sq * l1.Delta0);
+    Tx[1] = k_ ? ga * (sig_.kappa1_prime * sig_.kappa1_prime * G1 + sig_.kappa_star_prime_sq * l1.Delta1) : 0.0;
+    return std::isfinite(Tx[0]) && std::isfinite(Tx[1]);
+  }
+
+  // Newton in logarithmic variables y = log V on F(y) = y - log T(e^y) at fixed lambda, with a
+  // forward-difference Jacobian (1 or 2 unknowns) and backtracking on |F|_inf. In V itself the
+  // residual V - T(V) first falls, then rises (T grows like V before saturating), so Newton
+  // started below the root runs away from it; in log V it is monotone (docs/theory [D.8]).
+  numerics::SolverSummary newton(double lambda, Level1& l1, numerics::SolverSummary& total) const {
+    numerics::SolverSummary s;
+    const int n = dim();
+    double y[2] = {std::log(l1.V0), k_ ? std::log(l1.V1) : 0.0};
+    double F[2];
+    auto residual = [&](const double* yy, double* FF, Level1& st) {
+      double x[2] = {std::exp(yy[0]), k_ ? std::exp(yy[1]) : 0.0}, T[2];
+      if (!outer_map(lambda, x, T, st)) return std::numeric_limits<double>::infinity();
+      double r = 0.0;
+      for (int i = 0; i < n; ++i) {
+        if (!(T[i] > 0.0)) return std::numeric_limits<double>::infinity();
+        FF[i] = yy[i] - std::log(T[i]);
+        r = std::max(r, std::fabs(FF[i]));
+      }
+      return r;
+    };
+    double r = residual(y, F, l1);
+    for (int it = 0; it <= o_.max_iterations; ++it) {
+      s.residual = r;
+      s.residual_history.push_back(r);
+      total.residual_history.push_back(r);
+      if (!std::isfinite(r)) {
+        s.termination = numerics::TerminationType::kNonFinite;
+        s.message = "the inner fixed point failed or the outer map was not finite";
+        return s;
+      }
+      if (r <= o_.tolerance) {
+        s.termination = numerics::TerminationType::kConverged;
+        l1.V0 = std::exp(y[0]), l1.V1 = k_ ? std::exp(y[1]) : 0.0;
+        return s;
+      }
+      if (it == o_.max_iterations) break;
+      s.iterations = it + 1;
+      ++total.iterations;
+      double J[2][2];
+      for (int j = 0; j < n; ++j) {
+        double yp[2] = {y[0], y[1]}, Fp[2];
+        const double hstep = 1e-7;
+        yp[j] += hstep;
+        Level1 st = l1;
+        if (!std::isfinite(residual(yp, Fp, st))) {
+          s.termination = numerics::TerminationType::kNonFinite;
+          s.message = "the outer map failed while forming the Jacobian";
+          return s;
+        }
+        for (int i = 0; i < n; ++i) J[i][j] = (Fp[i] - F[i]) / hstep;
+      }
+      double step[2] = {0.0, 0.0};
+      if (n == 1) {
+        step[0] = -F[0] / J[0][0];
+      } else {
+        const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
+        step[0] = -(J[1][1] * F[0] - J[0][1] * F[1]) / det;
+        step[1] = -(-J[1][0] * F[0] + J[0][0] * F[1]) / det;
+      }
+      // A step of more than a factor e^3 in V is cut back: the Jacobian is local.
+      const double big = std::max(std::fabs(step[0]), std::fabs(step[1]));
+      if (!(big <= 3.0)) {
+        const double f = std::isfinite(big) ? 3.0 / big : 0.0;
+        step[0] *= f, step[1] *= f;
+      }
+      bool accepted = false;
+      for (double t = 1.0; t > 1e-10; t *= 0.5) {
+        double yn[2] = {y[0] + t * step[0], y[1] + t * step[1]}, Fn[2];
+        Level1 st = l1;
+        const double rn = residual(yn, Fn, st);
+        if (rn < (1.0 - 1e-4 * t) * r) {
+          y[0] = yn[0], y[1] = yn[1], F[0] = Fn[0], F[1] = Fn[1], r = rn;
+          l1 = st;
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) {
+        s.termination = numerics::TerminationType::kNoAdmissibleStep;
+        s.message = "no backtracked Newton step reduced the residual";
+        return s;
+      }
+    }
+    s.termination = numerics::TerminationType::kMaxIterations;
+    s.message = "Newton did not converge in " + std::to_string(o_.max_iterations) + " iterations";
+    return s;
+  }
+
+  // A safe start at any lambda: a few Picard steps of V <- T(V) from V = 0.
+  Level1 default_start(double lambda) const {
+    Level1 l1;
+    double x[2] = {0.0, 0.0}, T[2];
+    for (int i = 0; i < 3; ++i) {
+      if (!outer_map(lambda, x, T, l1)) break;
+      x[0] = T[0], x[1] = T[1];
+    }
+    l1.V0 = std::max(x[0], 1e-12);
+    l1.V1 = k_ ? std::max(x[1], 1e-12) : 0.0;
+    return l1;
+  }
+
+  Errors level2(const Level1& l1, const std::vector<double>& varpi, std::vector<std::pair<std::string, double>>* order) const;
+
+  const ModelParams& params() const { return p_; }
+
+ private:
+  const ModelParams& p_;
+  const SaddlePointOptions& o_;
+  int k_, K_;
+  GaussianConstants sig_, phi_;
+  numerics::MarchenkoPastur mp_;
+  numerics::RadialChiQuadrature radial_;
+  mutable numerics::RadialChiQuadrature::Rule rule_;
+  SquareLoss loss_;
+  Eigen::VectorXd K1_;  // diag(kappa_1, kappa'_1, ..., kappa'_1)
+  Eigen::MatrixXd Ks_;  // nonlinear covariance: kappa_star^2, c_star, kappa'_star^2
+};
+
+// Level 2 [D.4]: the errors at the solved level 1, for the alignment varpi.
+Errors Problem::level2(const Level1& l1, const std::vector<double>& varpi,
+                       std::vector<std::pair<std::string, double>>* order) const {
+  using Eigen::MatrixXd;
+  using Eigen::VectorXd;
+  const int K = K_;
+  const MatrixXd I = MatrixXd::Identity(K, K);
+  VectorXd vdiag = VectorXd::Constant(K, l1.V1), ddiag = VectorXd::Constant(K, l1.Delta1);
+  vdiag(0) = l1.V0, ddiag(0) = l1.Delta0;
+  const MatrixXd V = vdiag.asDiagonal(), Delta = ddiag.asDiagonal();
+  const MatrixXd R = loss_.R(V);
+  const MatrixXd K1 = K1_.asDiagonal();
+  const MatrixXd C = K1 * R * K1;
+  const MatrixXd M = R.cwiseProduct(Ks_);
+  const MatrixXd S = (I + Delta * C).inverse();  // (I + Delta C)^{-1}; S^T = (I + C Delta)^{-1}
+  const MatrixXd B = C * S;
+  const MatrixXd Gamma = Delta * S.transpose();
+  const double lambda = p_.lambda, ga = p_.gamma / p_.alpha;
+
+  // The fourth-moment tensor T_abcd = (1/gamma) E[q^2 e_a e_b e_c e_d], e = (1, zeta) [D.4].
+  const RadialMoments m = moments(lambda + M(0, 0) + B(0, 0), k_ ? M(1, 1) + B(1, 1) : 0.0);
+  auto T4 = [&](int a, int b, int c, int d) {
+    int idx[4] = {a, b, c, d}, g[4], ng = 0;
+    for (int i : idx)
+      if (i > 0) g[ng++] = i;
+    double v;
+    if (ng == 0) v = m.q2[0];
+    else if (ng == 2) v = g[0] == g[1] ? m.q2[1] / k_ : 0.0;
+    else if (ng == 4) {
+      const double e = m.q2[2] / (k_ * (k_ + 2.0));
+      v = e * ((g[0] == g[1] && g[2] == g[3]) + (g[0] == g[2] && g[1] == g[3]) + (g[0] == g[3] && g[1] == g[2]));
+    } else v = 0.0;
+    return v / p_.gamma;
+  };
+  const int K2 = K * K;
+  MatrixXd Tmat(K2, K2);  // (T:Y)_ab = sum_cd T_abcd Y_cd, flattened a*K+b
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b)
+      for (int c = 0; c < K; ++c)
+        for (int d = 0; d < K; ++d) Tmat(a * K + b, c * K + d) = T4(a, b, c, d);
+  auto flat = [&](const MatrixXd& Y) { return Eigen::Map<const VectorXd>(Y.data(), K2).eval(); };
+  auto unflat = [&](const VectorXd& y) { return Eigen::Map<const MatrixXd>(y.data(), K, K).eval(); };
+  // Column-major flattening puts Y(a,b) at a + b*K; T is symmetric under a<->b so the order of
+  // the two index pairs does not matter.
+  // L(Y) = T:(B Y B): the inner map's derivative in Delta [D.4].
+  MatrixXd Lin(K2, K2);
+  for (int j = 0; j < K2; ++j) {
+    VectorXd ej = VectorXd::Zero(K2);
+    ej(j) = 1.0;
+    Lin.col(j) = Tmat * flat(B * unflat(ej) * B);
+  }
+  const Eigen::PartialPivLU<MatrixXd> inner_lu(MatrixXd::Identity(K2, K2) - Lin);
+
+  // Derivative of the inner solution for a perturbation (X_C, X_M) of (C, M) at fixed R.
+  struct Deriv {
+    MatrixXd dDelta, dGamma, dV;
+  };
+  auto derivative = [&](const MatrixXd& XC, const MatrixXd& XM) {
+    Deriv dv;
+    const VectorXd rhs = -Tmat * flat(XM + S.transpose() * XC * S);
+    dv.dDelta = unflat(inner_lu.solve(rhs));
+    dv.dGamma = S * dv.dDelta * S.transpose() - Gamma * XC * Gamma;
+    dv.dV = ga * (K1 * dv.dGamma * K1 + Ks_.cwiseProduct(dv.dDelta));
+    return dv;
+  };
+
+  // Teacher: linear coefficients c, effective noise N, and the unfittable means s [D.5].
+  VectorXd c(K), s = VectorXd::Zero(K);
+  c(0) = phi_.kappa_1;
+  for (int j = 1; j < K; ++j) c(j) = phi_.kappa1_prime * varpi[j - 1];
+  const double mu0 = phi_.kappa_0, mu1 = phi_.kappa_1;
+  if (std::fabs(sig_.kappa_0) < 1e-12) s(0) = mu0;
+  if (std::fabs(sig_.kappa_1) < 1e-12)
+    for (int j = 1; j < K; ++j) s(j) = mu1 * varpi[j - 1];
+  MatrixXd Ngen(K, K);
+  Ngen(0, 0) = phi_.kappa_star_sq;
+  for (int j = 1; j < K; ++j) {
+    Ngen(0, j) = Ngen(j, 0) = phi_.c_star * varpi[j - 1];
+    for (int l = 1; l < K; ++l) Ngen(j, l) = phi_.kappa_star_prime_sq * varpi[j - 1] * varpi[l - 1];
+  }
+  Ngen += s * s.transpose();
+  MatrixXd N = Ngen;
+  N(0, 0) += p_.delta_f;
+  for (int j = 1; j < K; ++j) {
+    N(0, j) += p_.rho * std::sqrt(p_.delta_f * p_.delta_g);
+    N(j, 0) += p_.rho * std::sqrt(p_.delta_f * p_.delta_g);
+    N(j, j) += p_.delta_g;
+  }
+
+  const VectorXd g = K1 * R * c;
+  const VectorXd Gg = Gamma * g;
+  // Per block (a, b): A_ab = -g^T Gamma^X g and B_ab = -V^X for X = (K1_a K1_b E_ab, Ks_ab E_ab).
+  std::vector<MatrixXd> Bab(K2);
+  MatrixXd A(K, K), F(K, K);
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) {
+      MatrixXd E = MatrixXd::Zero(K, K);
+      E(a, b) += 0.5, E(b, a) += 0.5;
+      const Deriv dv = derivative(K1_(a) * K1_(b) * E, Ks_(a, b) * E);
+      A(a, b) = -g.dot(dv.dGamma * g);
+      Bab[a + b * K] = -dv.dV;
+      F(a, b) = c(a) * c(b) - c(b) * K1_(a) * Gg(a) - c(a) * K1_(b) * Gg(b) + A(a, b);
+    }
+  // E_lin = F + L2(E_lin + N), L2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd.
+  auto L2 = [&](const MatrixXd& Y) {
+    const MatrixXd RYR = R * Y * R;
+    MatrixXd out(K, K);
+    for (int a = 0; a < K; ++a)
+      for (int b = 0; b < K; ++b) out(a, b) = RYR.cwiseProduct(Bab[a + b * K]).sum();
+    return out;
+  };
+  MatrixXd L2mat(K2, K2);
+  for (int j = 0; j < K2; ++j) {
+    VectorXd ej = VectorXd::Zero(K2);
+    ej(j) = 1.0;
+    L2mat.col(j) = flat(L2(unflat(ej)));
+  }
+  const MatrixXd Elin =
+      unflat((MatrixXd::Identity(K2, K2) - L2mat).partialPivLu().solve(flat(F + L2(N))));
+
+  Errors e;
+  e.gen_f = Elin(0, 0) + Ngen(0, 0);
+  for (int j = 1; j < K; ++j) e.gen_g += Elin(j, j) + Ngen(j, j);
+  e.gen_h1 = e.gen_f + e.gen_g;
+  const MatrixXd Etrain = loss_.train_residual_covariance(V, Elin + N);
+  e.train_f = Etrain(0, 0);
+  for (int j = 1; j < K; ++j) e.train_g += Etrain(j, j);
+  // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2.
+  MatrixXd E00 = MatrixXd::Zero(K, K);
+  E00(0, 0) = 1.0;
+  const MatrixXd Z = MatrixXd::Zero(K, K);
+  const MatrixXd RER = R * (Elin + N) * R;
+  auto second_moment = [&](const MatrixXd& XC, const MatrixXd& XM) {
+    const Deriv dv = derivative(XC, XM);
+    return -g.dot(dv.dGamma * g) + RER.cwiseProduct(-dv.dV).sum();
+  };
+  const double wPw = second_moment(E00, Z);  // w^T (Theta^T Theta / d) w
+  const double ww = second_moment(Z, E00);   // |w|^2
+  const double uw = Gg(0);                   // u^T w, u = Theta^T theta0 / sqrt(d)
+  e.gen_grad = phi_.derivative_second_moment - 2.0 * mu1 * sig_.kappa_1 * uw + sig_.kappa_1 * sig_.kappa_1 * wPw +
+               (sig_.derivative_second_moment - sig_.kappa_1 * sig_.kappa_1) * ww;
+  if (order) {
+    order->clear();
+    order->emplace_back("V_00", l1.V0);
+    order->emplace_back("Delta_00", l1.Delta0);
+    order->emplace_back("Vhat_00", p_.alpha * R(0, 0));
+    if (k_) {
+      order->emplace_back("V_11", l1.V1);
+      order->emplace_back("Delta_11", l1.Delta1);
+      order->emplace_back("Vhat_11", p_.alpha * R(1, 1));
+    }
+    order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
+    order->emplace_back("q_s", wPw);
+    order->emplace_back("q_w", ww);
+  }
+  return e;
+}
+
+std::string fmt_sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", v);
+  return buf;
+}
+
+Errors errors_nan() {
+  Errors e;
+  for (const auto& f : error_fields()) e.*(f.second) = kNaN;
+  return e;
+}
+
+}  // namespace
+
+SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options,
+                                       const SaddlePointState& warm) {
+  params.validate();
+  options.validate();
+  if (params.k > 0 && params.beta == 0.0)
+    throw std::invalid_argument(
+        "--beta = 0 with --k > 0: the limit is singular at beta = 0 (the student's gradient mean is not "
+        "self-averaging); use --k 0 for L2 training");
+  Problem prob(params, options);
+  SaddlePointSolution out;
+  numerics::SolverSummary& total = out.result.summary;
+  const double lambda = params.lambda;
+
+  Level1 l1;
+  bool have = false;
+  if (!warm.empty() && warm.V.rows() == params.k + 1) {
+    l1.V0 = warm.V(0, 0), l1.Delta0 = warm.Delta(0, 0);
+    if (params.k) l1.V1 = warm.V(1, 1), l1.Delta1 = warm.Delta(1, 1);
+    numerics::SolverSummary s = prob.newton(lambda, l1, total);
+    have = s.converged();
+    total.message = s.message;
+  }
+  if (!have) {
+    l1 = prob.default_start(lambda);
+    numerics::SolverSummary s = prob.newton(lambda, l1, total);
+    have = s.converged();
+    total.message = s.message;
+    total.termination = s.termination;
+  }
+  if (!have) {
+    // Continuation in lambda from max(lambda, 1) down by the factor (THEORY-NOTES "Numerics").
+    double lc = std::max(1.0, lambda * options.continuation_factor);
+    l1 = prob.default_start(lc);
+    bool ok = true;
+    for (int stage = 0; stage <= options.max_continuation_stages; ++stage) {
+      numerics::SolverSummary s = prob.newton(lc, l1, total);
+      if (!s.converged()) {
+        ok = false;
+        total.termination = s.termination;
+        total.message = "lambda continuation failed at lambda = " + std::to_string(lc) + ": " + s.message;
+        break;
+      }
+      if (lc == lambda) break;
+      lc = std::max(lambda, lc / options.continuation_factor);
+      if (stage == options.max_continuation_stages) {
+        ok = false;
+        total.termination = numerics::TerminationType::kMaxIterations;
+        total.message = "lambda continuation needed more than max_continuation_stages stages";
+      }
+    }
+    have = ok && lc == lambda;
+  }
+  total.residual = total.residual_history.empty() ? kNaN : total.residual_history.back();
+  if (!have) {
+    if (total.termination == numerics::TerminationType::kConverged)
+      total.termination = numerics::TerminationType::kMaxIterations;
+    out.result.errors = errors_nan();
+    out.result.varpi_law = {errors_nan(), errors_nan()};
+    return out;
+  }
+  total.termination = numerics::TerminationType::kConverged;
+  total.message = "converged: max |log V - log T(V)| = " + fmt_sci(total.residual);
+  out.result.errors = prob.level2(l1, params.varpi, &out.result.order_parameters);
+  // The law over varpi ~ N(0, I_k): errors are A0 + A2 |varpi|^2 [D.7].
+  std::vector<double> zero(params.k, 0.0), unit(params.k, 0.0);
+  out.result.varpi_law.A0 = prob.level2(l1, zero, nullptr);
+  if (params.k) {
+    unit[0] = 1.0;
+    const Errors e1 = prob.level2(l1, unit, nullptr);
+    for (const auto& f : error_fields())
+      out.result.varpi_law.A2.*(f.second) = e1.*(f.second) - out.result.varpi_law.A0.*(f.second);
+  }
+  const int K = params.k + 1;
+  out.state.V = Eigen::MatrixXd::Zero(K, K);
+  out.state.Delta = Eigen::MatrixXd::Zero(K, K);
+  out.state.V(0, 0) = l1.V0, out.state.Delta(0, 0) = l1.Delta0;
+  for (int j = 1; j < K; ++j) out.state.V(j, j) = l1.V1, out.state.Delta(j, j) = l1.Delta1;
+  return out;
+}
+
+}  // namespace srf::theory
