@@ -7,7 +7,7 @@
 
 namespace srf::cli {
 
-nlohmann::json params_json(const theory::ModelParams& p) {
+nlohmann::json theory_params_json(const theory::ModelParams& p) {
   return {{"sigma", p.sigma},     {"teacher", p.teacher}, {"alpha", p.alpha},     {"p_over_n", 1.0 / p.alpha},
           {"gamma", p.gamma},     {"lambda", p.lambda},   {"k", p.k},             {"beta", p.beta},
           {"delta_f", p.delta_f}, {"delta_g", p.delta_g}, {"rho", p.rho},         {"varpi", p.varpi}};
@@ -26,7 +26,7 @@ VarpiStatistics varpi_statistics(double A0, double A2, int k) {
 static nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average) {
-  nlohmann::json j = params_json(p);
+  nlohmann::json j = theory_params_json(p);
   for (const auto& [name, field] : theory::error_fields()) {
     if (varpi_average) {
       const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;

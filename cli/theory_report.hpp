@@ -9,7 +9,7 @@
 
 namespace srf::cli {
 
-nlohmann::json params_json(const theory::ModelParams& p);
+nlohmann::json theory_params_json(const theory::ModelParams& p);
 // Errors, convergence fields (converged, termination, message, iterations, residual) and order
 // parameters. With varpi_average each error is {"mean","std","q05","q50","q95","A0","A2"}.
 nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average);

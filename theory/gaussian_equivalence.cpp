@@ -1,12 +1,16 @@
 #include "theory/gaussian_equivalence.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
 
 #include "numerics/gaussian_expectation.hpp"
 
 namespace srf::theory {
 
-GaussianConstants gaussian_constants(const Activation& a) {
+namespace {
+GaussianConstants compute_constants(const Activation& a) {
   using numerics::gaussian_expectation;
   GaussianConstants c;
   c.kappa_0 = gaussian_expectation([&](double t) { return a.value(t); });
@@ -26,6 +30,17 @@ GaussianConstants gaussian_constants(const Activation& a) {
   if (c.kappa_star_prime_sq < 1e-14) c.kappa_star_prime_sq = 0.0;
   if (std::abs(c.c_star) < 1e-14) c.c_star = 0.0;
   return c;
+}
+}  // namespace
+
+GaussianConstants gaussian_constants(const Activation& a) {
+  // Computed once per registered activation (a curve asks for the same constants at every point).
+  static std::mutex mutex;
+  static std::map<const Activation*, GaussianConstants> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(&a);
+  if (it == cache.end()) it = cache.emplace(&a, compute_constants(a)).first;
+  return it->second;
 }
 
 }  // namespace srf::theory
