@@ -24,11 +24,12 @@ double MarchenkoPastur::density(double x) const {
 double MarchenkoPastur::stieltjes(double z) const {
   if (!(z < 0.0)) throw std::invalid_argument("MarchenkoPastur::stieltjes: z = " + std::to_string(z) + ", must be < 0");
   // Quadratic a g^2 + b g + 1 = 0 with a = c z < 0, b = z - 1 + c. Its two roots have product
-  // 1/a < 0, so exactly one is positive: g = (-b - sqrt(b^2 - 4a)) / (2a). Written without
-  // cancellation as g = 2 / (-b + sqrt(b^2 - 4a)) (both numerator forms are equal; this one is
-  // stable for every sign of b since sqrt(b^2 - 4a) > |b|).
+  // 1/a < 0, so exactly one is positive: g = (-b - sqrt(b^2 - 4a)) / (2a) = 2 / (sqrt(b^2 - 4a) - b).
+  // sqrt(b^2 - 4a) > |b|; pick the form that adds same-sign terms: the first for b > 0 (the second
+  // would cancel catastrophically when |4a| << b^2, e.g. c > 1 and small |z|), the second for b <= 0.
   const double a = c_ * z, b = z - 1.0 + c_;
   const double disc = std::sqrt(b * b - 4.0 * a);
+  if (b > 0.0) return (b + disc) / (-2.0 * a);
   return 2.0 / (disc - b);
 }
 
