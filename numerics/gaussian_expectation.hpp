@@ -20,8 +20,10 @@ GaussianExpectationResult gaussian_expectation_with_error(F&& f) {
   // Non-const: Boost 1.74 declares integrate() without const. thread_local: the rule caches levels.
   static thread_local boost::math::quadrature::exp_sinh<double> rule;
   const double norm = 1.0 / std::sqrt(2.0 * M_PI);
-  auto pos = [&](double t) { return f(t) * std::exp(-0.5 * t * t); };
-  auto neg = [&](double t) { return f(-t) * std::exp(-0.5 * t * t); };
+  // Where the weight underflows to 0 the integrand is 0; evaluating f there could give inf * 0 = NaN
+  // (exp-sinh samples t up to ~1e300, where t^3 or e^t overflow).
+  auto pos = [&](double t) { const double w = std::exp(-0.5 * t * t); return w == 0.0 ? 0.0 : f(t) * w; };
+  auto neg = [&](double t) { const double w = std::exp(-0.5 * t * t); return w == 0.0 ? 0.0 : f(-t) * w; };
   double e1 = 0.0, e2 = 0.0;
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon()) * 1e-3;
   const double a = rule.integrate(pos, tol, &e1);
