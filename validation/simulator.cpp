@@ -1,0 +1,435 @@
+#include "validation/simulator.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "validation/blas_control.hpp"
+
+namespace srf::validation {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+[[noreturn]] void bad_option(const std::string& field, double value, const std::string& rule) {
+  std::ostringstream os;
+  os << "SimulationOptions." << field << " = " << value << ": " << rule;
+  throw std::invalid_argument(os.str());
+}
+
+// Element-wise map over the columns of H, in parallel over column blocks when threads > 1.
+// Each entry is computed independently, so the result does not depend on the thread count.
+template <class Op>
+void for_each_column(Index cols, int threads, Op op) {
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+  for (Index j = 0; j < cols; ++j) op(j);
+}
+
+// ModelParams::validate insists on |varpi| = k; with a drawn sketch varpi is an output, so
+// validate a copy with a placeholder.
+theory::ModelParams checked(const theory::ModelParams& params, VarpiMode mode) {
+  theory::ModelParams p = params;
+  if (mode == VarpiMode::kDrawn) p.varpi.assign(static_cast<std::size_t>(std::max(p.k, 0)), 0.0);
+  p.validate();
+  return p;
+}
+
+}  // namespace
+
+void SimulationOptions::validate() const {
+  if (p < 1) bad_option("p", p, "must be >= 1");
+  if (seeds < 1) bad_option("seeds", seeds, "must be >= 1");
+  if (threads < 0) bad_option("threads", threads, "must be >= 0 (0: OpenMP default)");
+  if (test_samples < 1) bad_option("test_samples", test_samples, "must be >= 1");
+  if (batch_rows < 1) bad_option("batch_rows", batch_rows, "must be >= 1");
+}
+
+ProblemSize problem_size(const theory::ModelParams& params, int p) {
+  ProblemSize s;
+  s.p = p;
+  s.k = params.k;
+  const double n = std::round(params.alpha * p);
+  const double d = std::round(params.gamma * p);
+  if (!(n >= 1) || n > 1e8) {
+    std::ostringstream os;
+    os << "--p = " << p << ": n = round(alpha p) = " << n << " with alpha = " << params.alpha
+       << "; needs 1 <= n <= 1e8";
+    throw std::invalid_argument(os.str());
+  }
+  if (!(d >= 1) || d > 1e8) {
+    std::ostringstream os;
+    os << "--p = " << p << ": d = round(gamma p) = " << d << " with gamma = " << params.gamma
+       << "; needs 1 <= d <= 1e8";
+    throw std::invalid_argument(os.str());
+  }
+  s.n = static_cast<int>(n);
+  s.d = static_cast<int>(d);
+  return s;
+}
+
+const Estimate& SimulationResult::estimate(const std::string& name) const {
+  for (const auto& [n, e] : estimates)
+    if (n == name) return e;
+  throw std::out_of_range("SimulationResult::estimate: no quantity '" + name + "'");
+}
+
+void apply_activation(const theory::Activation& sigma, const MatrixXd& H, MatrixXd& F, MatrixXd* S, int threads) {
+  F.resize(H.rows(), H.cols());
+  if (S) S->resize(H.rows(), H.cols());
+  const Index rows = H.rows();
+  const std::string& name = sigma.name;
+  // Shared work where the derivative follows from the value: tanh' = 1 - tanh^2,
+  // sigmoid' = s (1 - s). Both are accurate to a few ulp in absolute terms, which is what
+  // the products with w need.
+  if (name == "tanh") {
+    for_each_column(H.cols(), threads, [&](Index j) {
+      for (Index i = 0; i < rows; ++i) {
+        const double t = std::tanh(H(i, j));
+        F(i, j) = t;
+        if (S) (*S)(i, j) = 1.0 - t * t;
+      }
+    });
+  } else if (name == "sigmoid") {
+    for_each_column(H.cols(), threads, [&](Index j) {
+      for (Index i = 0; i < rows; ++i) {
+        const double s = sigma.value(H(i, j));
+        F(i, j) = s;
+        if (S) (*S)(i, j) = s * (1.0 - s);
+      }
+    });
+  } else if (name == "relu") {
+    for_each_column(H.cols(), threads, [&](Index j) {
+      for (Index i = 0; i < rows; ++i) {
+        const double h = H(i, j);
+        F(i, j) = h > 0.0 ? h : 0.0;
+        if (S) (*S)(i, j) = h > 0.0 ? 1.0 : 0.0;
+      }
+    });
+  } else if (name == "linear") {
+    F = H;
+    if (S) S->setOnes();
+  } else {
+    for_each_column(H.cols(), threads, [&](Index j) {
+      for (Index i = 0; i < rows; ++i) {
+        const double h = H(i, j);
+        F(i, j) = sigma.value(h);
+        if (S) (*S)(i, j) = sigma.derivative(h);
+      }
+    });
+  }
+}
+
+void feature_rows(const MatrixXd& X, const MatrixXd& Theta, const MatrixXd& zeta, const theory::Activation& sigma,
+                  MatrixXd& function_rows, std::vector<MatrixXd>& gradient_rows) {
+  const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(Theta.rows()));
+  const MatrixXd H = (X * Theta) * inv_sqrt_d;
+  MatrixXd S;
+  apply_activation(sigma, H, function_rows, &S);
+  gradient_rows.resize(static_cast<std::size_t>(zeta.rows()));
+  for (Index m = 0; m < zeta.rows(); ++m) gradient_rows[m] = S.array().rowwise() * zeta.row(m).array();
+}
+
+SeedProblem draw_seed_problem(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
+                              NormalRng& rng) {
+  const ProblemSize sz = problem_size(params, options.p);
+  SeedProblem pr;
+  // theta0 ~ N(0, I/d) normalised to |theta0| = 1 (MODEL.md allows it): then omega ~ N(0,1)
+  // exactly and the conditioning formula needs no |theta0|^2.
+  pr.theta0.resize(sz.d);
+  rng.fill_rows(pr.theta0);
+  pr.theta0 /= pr.theta0.norm();
+  const std::vector<double> none;
+  pr.V = draw_sketch(pr.theta0, options.varpi_mode == VarpiMode::kGiven ? params.varpi : none, sz.k,
+                     options.sketch_scale, rng);
+  pr.Theta.resize(sz.d, sz.p);
+  rng.fill_rows(pr.Theta);
+  pr.zeta = (pr.V.transpose() * pr.Theta) / std::sqrt(static_cast<double>(sz.d));
+  return pr;
+}
+
+SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationOptions& options, int seed_index,
+                         int threads) {
+  options.validate();
+  const theory::ModelParams params = checked(params_in, options.varpi_mode);
+  const ProblemSize sz = problem_size(params, options.p);
+  const int n = sz.n, p = sz.p, d = sz.d, k = sz.k;
+  const theory::Activation& sigma = theory::activation(params.sigma);
+  const theory::Activation& phi = theory::activation(params.teacher);
+  const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(d));
+  threads = std::max(threads, 1);
+
+  NormalRng rng(stream_seed(options.base_seed, static_cast<std::uint64_t>(seed_index), 0));
+  const SeedProblem pr = draw_seed_problem(params, options, seed_index, rng);
+  const VectorXd align = pr.V.transpose() * pr.theta0;  // realised varpi (labels use it exactly)
+  const NoiseSampler noise(k, params.rho);
+
+  // Rows of the least-squares matrix A per training sample: the function row and, when the
+  // gradient term carries weight, k sqrt(beta)-weighted gradient rows.
+  const bool gradient_rows_in_a = k > 0 && params.beta > 0.0;
+  const int rows_per_sample = gradient_rows_in_a ? 1 + k : 1;
+  const Index N = static_cast<Index>(n) * rows_per_sample;
+  bool primal = options.solve_method == SolveMethod::kPrimal ||
+                (options.solve_method == SolveMethod::kAuto && N >= p);
+  const double sqrt_beta = std::sqrt(params.beta);
+  const double ridge = n * params.lambda;  // (1/n)|b - A w|^2 + lambda |w|^2, times n
+
+  // Training labels, kept for the training errors.
+  VectorXd y(n);
+  MatrixXd g(n, k);
+  // Primal: normal matrix (lower triangle) and right-hand side; training features kept for
+  // the residuals. Dual: the whole of A (N x p, smaller than p x p) and b.
+  MatrixXd normal_matrix, A, F_train, S_train;
+  VectorXd rhs, b_all;
+  if (primal) {
+    normal_matrix.setZero(p, p);
+    rhs.setZero(p);
+    F_train.resize(n, p);
+    if (k > 0) S_train.resize(n, p);
+  } else {
+    A.resize(N, p);
+    b_all.resize(N);
+    if (k > 0 && !gradient_rows_in_a) S_train.resize(n, p);
+  }
+
+  const int batch = std::min(options.batch_rows, n);
+  MatrixXd X, H, Fb, Sb, block;
+  VectorXd omega, e(1 + k), block_b;
+  for (int i0 = 0; i0 < n; i0 += batch) {
+    const int b = std::min(batch, n - i0);
+    // Sample by sample: the input, then its 1 + k noises, so the stream does not depend on b.
+    X.resize(b, d);
+    MatrixXd noise_b(b, 1 + k);
+    for (int i = 0; i < b; ++i) {
+      for (int j = 0; j < d; ++j) X(i, j) = rng();
+      noise.draw(rng, e);
+      noise_b.row(i) = e.transpose();
+    }
+    omega.noalias() = X * pr.theta0;
+    for (int i = 0; i < b; ++i) {
+      const double om = omega[i];
+      y[i0 + i] = phi.value(om) + std::sqrt(params.delta_f) * noise_b(i, 0);
+      const double dphi = k > 0 ? phi.derivative(om) : 0.0;
+      for (int m = 0; m < k; ++m) g(i0 + i, m) = align[m] * dphi + std::sqrt(params.delta_g) * noise_b(i, 1 + m);
+    }
+    X *= inv_sqrt_d;  // after omega: H = X Theta / sqrt d with one b x d scaling
+    H.noalias() = X * pr.Theta;
+    apply_activation(sigma, H, Fb, k > 0 ? &Sb : nullptr, threads);
+
+    // This batch's rows of A and b: [function rows; gradient rows of direction 1; ...].
+    const Index br = static_cast<Index>(b) * rows_per_sample;
+    auto fill = [&](Eigen::Ref<MatrixXd> Ab, Eigen::Ref<VectorXd> bb) {
+      Ab.topRows(b) = Fb;
+      bb.head(b) = y.segment(i0, b);
+      if (!gradient_rows_in_a) return;
+      for (int m = 0; m < k; ++m) {
+        Ab.middleRows(static_cast<Index>(b) * (1 + m), b) =
+            Sb.array().rowwise() * (sqrt_beta * pr.zeta.row(m).array());
+        bb.segment(static_cast<Index>(b) * (1 + m), b) = sqrt_beta * g.col(m).segment(i0, b);
+      }
+    };
+    if (primal) {
+      block.resize(br, p);
+      block_b.resize(br);
+      fill(block, block_b);
+      normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());  // dsyrk
+      rhs.noalias() += block.transpose() * block_b;
+      F_train.middleRows(i0, b) = Fb;
+      if (k > 0) S_train.middleRows(i0, b) = Sb;
+    } else {
+      const Index r0 = static_cast<Index>(i0) * rows_per_sample;
+      fill(A.middleRows(r0, br), b_all.segment(r0, br));
+      if (S_train.size() > 0) S_train.middleRows(i0, b) = Sb;
+    }
+  }
+  X.resize(0, 0);
+  H.resize(0, 0);
+  block.resize(0, 0);
+
+  // Solve, and get the training residuals r_f = y - f(x_i), r_g = g - V^T grad f(x_i).
+  VectorXd w, r_f;
+  MatrixXd r_g(n, k);
+  // P = Zw: column m is zeta_m .* w, so S P = V^T grad f on rows of sigma'.
+  auto zeta_w = [&](const VectorXd& wv) {
+    MatrixXd P(p, k);
+    for (int m = 0; m < k; ++m) P.col(m) = pr.zeta.row(m).transpose().cwiseProduct(wv);
+    return P;
+  };
+  if (primal) {
+    normal_matrix.diagonal().array() += ridge;
+    w = rhs;
+    cholesky_solve_in_place(normal_matrix, w);
+    normal_matrix.resize(0, 0);
+    r_f = y - F_train * w;
+    if (k > 0) r_g = g - S_train * zeta_w(w);
+  } else {
+    MatrixXd K(N, N);
+    K.setZero();
+    K.selfadjointView<Eigen::Lower>().rankUpdate(A);  // A A^T, dsyrk
+    K.diagonal().array() += ridge;
+    VectorXd c = b_all;
+    cholesky_solve_in_place(K, c);
+    K.resize(0, 0);
+    w.noalias() = A.transpose() * c;
+    // b - A w = b - A A^T c = ridge c exactly: the residual without cancellation.
+    r_f.resize(n);
+    for (int i0 = 0; i0 < n; i0 += batch) {
+      const int b = std::min(batch, n - i0);
+      const Index r0 = static_cast<Index>(i0) * rows_per_sample;
+      r_f.segment(i0, b) = ridge * c.segment(r0, b);
+      if (gradient_rows_in_a)
+        for (int m = 0; m < k; ++m)
+          r_g.col(m).segment(i0, b) = (ridge / sqrt_beta) * c.segment(r0 + static_cast<Index>(b) * (1 + m), b);
+    }
+    if (k > 0 && !gradient_rows_in_a) r_g = g - S_train * zeta_w(w);
+  }
+  A.resize(0, 0);
+  F_train.resize(0, 0);
+  S_train.resize(0, 0);
+
+  SeedResult out;
+  out.seed_index = seed_index;
+  out.primal = primal;
+  out.varpi.assign(align.data(), align.data() + k);
+  out.errors.train_f = r_f.squaredNorm() / n;
+  out.errors.train_g = k > 0 ? r_g.squaredNorm() / n : 0.0;
+
+  // Test: fresh inputs from stream 1, noiseless targets.
+  NormalRng test_rng(stream_seed(options.base_seed, static_cast<std::uint64_t>(seed_index), 1));
+  const MatrixXd P = zeta_w(w);
+  // Full gradient grad f(x) = Theta (s .* w) / sqrt d. If d <= p, form it (b x d per batch);
+  // otherwise use the p x p Gram Q = Theta^T Theta / d:
+  //   |a theta0 - grad f|^2 = a^2 - 2 a (theta0^T Theta / sqrt d) u + u^T Q u,  u = s .* w.
+  // Either way one GEMM per test batch, of the smaller inner size.
+  const bool via_gram = d > p;
+  MatrixXd Q;
+  VectorXd c0;
+  if (via_gram) {
+    Q.setZero(p, p);
+    Q.selfadjointView<Eigen::Lower>().rankUpdate(pr.Theta.transpose(), 1.0 / d);
+    Q.triangularView<Eigen::StrictlyUpper>() = Q.transpose();
+    c0.noalias() = pr.Theta.transpose() * pr.theta0;
+    c0 *= inv_sqrt_d;
+  }
+  double sum_f = 0, sum_g = 0, sum_grad = 0;
+  const int T = options.test_samples;
+  const int tbatch = std::min(options.batch_rows, T);
+  MatrixXd U, G2;
+  VectorXd f;
+  for (int t0 = 0; t0 < T; t0 += tbatch) {
+    const int b = std::min(tbatch, T - t0);
+    X.resize(b, d);
+    test_rng.fill_rows(X);
+    omega.noalias() = X * pr.theta0;
+    X *= inv_sqrt_d;
+    H.noalias() = X * pr.Theta;
+    apply_activation(sigma, H, Fb, &Sb, threads);
+    f.noalias() = Fb * w;
+    VectorXd dphi(b);
+    for (int i = 0; i < b; ++i) {
+      const double r = phi.value(omega[i]) - f[i];
+      sum_f += r * r;
+      dphi[i] = phi.derivative(omega[i]);
+    }
+    if (k > 0) {
+      const MatrixXd sketched = Sb * P;  // b x k: V^T grad f(x_i)
+      for (int i = 0; i < b; ++i)
+        for (int m = 0; m < k; ++m) {
+          const double r = align[m] * dphi[i] - sketched(i, m);
+          sum_g += r * r;
+        }
+    }
+    // U = S .* w^T (row i: s_i .* w), reusing H's storage.
+    H = Sb.array().rowwise() * w.transpose().array();
+    if (via_gram) {
+      G2.noalias() = H * Q;
+      const VectorXd lin = H * c0;
+      for (int i = 0; i < b; ++i) {
+        const double quad = G2.row(i).dot(H.row(i));
+        sum_grad += dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + quad;
+      }
+    } else {
+      G2.noalias() = H * pr.Theta.transpose();
+      G2 *= inv_sqrt_d;  // row i: grad f(x_i)^T
+      for (int i = 0; i < b; ++i) sum_grad += (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
+    }
+  }
+  out.errors.gen_f = sum_f / T;
+  out.errors.gen_g = k > 0 ? sum_g / T : 0.0;
+  out.errors.gen_h1 = out.errors.gen_f + out.errors.gen_g;
+  out.errors.gen_grad = sum_grad / T;
+  return out;
+}
+
+SimulationResult simulate(const theory::ModelParams& params_in, const SimulationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  options.validate();
+  const theory::ModelParams params = checked(params_in, options.varpi_mode);
+  SimulationResult res;
+  res.size = problem_size(params, options.p);
+  res.seeds = options.seeds;
+  const int threads = options.threads > 0 ? options.threads : std::max(1, omp_get_max_threads());
+  res.threads = threads;
+  res.per_seed.resize(static_cast<std::size_t>(options.seeds));
+  const int previous_blas = blas_threads();
+  int done = 0;
+
+  res.seeds_in_parallel = options.seeds >= 2 && threads >= 2;
+  if (res.seeds_in_parallel) {
+    // One seed per thread, each with single-threaded BLAS: every seed then performs the same
+    // floating-point operations in the same order whatever the thread count.
+    set_blas_threads(1);
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(std::min(threads, options.seeds))
+    for (int s = 0; s < options.seeds; ++s) {
+      try {
+        res.per_seed[s] = simulate_seed(params, options, s, 1);
+#pragma omp critical(srf_simulate_progress)
+        {
+          ++done;
+          if (options.on_seed_done) options.on_seed_done(done, options.seeds);
+        }
+      } catch (...) {
+#pragma omp critical(srf_simulate_failure)
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (previous_blas > 0) set_blas_threads(previous_blas);
+    if (failure) std::rethrow_exception(failure);
+  } else {
+    set_blas_threads(threads);
+    try {
+      for (int s = 0; s < options.seeds; ++s) {
+        res.per_seed[s] = simulate_seed(params, options, s, threads);
+        if (options.on_seed_done) options.on_seed_done(s + 1, options.seeds);
+      }
+    } catch (...) {
+      if (previous_blas > 0) set_blas_threads(previous_blas);
+      throw;
+    }
+    if (previous_blas > 0) set_blas_threads(previous_blas);
+  }
+
+  const double S = options.seeds;
+  for (const auto& [name, field] : theory::error_fields()) {
+    double mean = 0;
+    for (const auto& r : res.per_seed) mean += r.errors.*field;
+    mean /= S;
+    double ss = 0;
+    for (const auto& r : res.per_seed) ss += (r.errors.*field - mean) * (r.errors.*field - mean);
+    const double se = options.seeds > 1 ? std::sqrt(ss / (S - 1.0) / S) : std::numeric_limits<double>::quiet_NaN();
+    res.estimates.emplace_back(name, Estimate{mean, se});
+  }
+  res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+}  // namespace srf::validation

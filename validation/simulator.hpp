@@ -1,0 +1,120 @@
+#pragma once
+// The exact finite-size Monte Carlo simulation of MODEL.md's model: for each seed draw the
+// teacher, the sketch (conditioned on varpi or drawing it), the random features and the data,
+// train the ridge-regularised Sobolev least-squares problem exactly (one Cholesky solve), and
+// measure the training errors and the noiseless generalisation errors on fresh test inputs.
+//
+// Cost per seed (N = n(1+k) rows, T test inputs): the pre-activations X Theta (2 n d p flops),
+// the normal equations (N p^2 primal or N^2 p dual, symmetric rank-k updates), one Cholesky
+// (min(p,N)^3 / 3), and on the test set X Theta (2 T d p) plus the full gradient (2 T p min(p,d)).
+// Everything else is O(n p + T p). Matrices are built in row batches, so memory stays at the
+// normal-equation matrix, Theta, the training features and a few batch buffers.
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "theory/activation.hpp"
+#include "theory/model_params.hpp"
+#include "theory/theory_result.hpp"
+#include "validation/sampling.hpp"
+
+namespace srf::validation {
+
+enum class VarpiMode {
+  kGiven,  // condition on ModelParams::varpi (MODEL.md "What theory matches simulation means")
+  kDrawn,  // V with i.i.d. entries; varpi = V^T theta0 is random and reported per seed
+};
+
+enum class SolveMethod {
+  kAuto,    // the smaller of the two systems: primal (p x p) unless n(1+k) < p
+  kPrimal,  // (A^T A + n lambda I) w = A^T b
+  kDual,    // w = A^T (A A^T + n lambda I)^{-1} b
+};
+
+struct SimulationOptions {
+  int p = 1000;              // number of random features; n = round(alpha p), d = round(gamma p)
+  int seeds = 8;             // independent repetitions (fresh theta0, V, Theta, data)
+  int threads = 0;           // 0: OpenMP's default (OMP_NUM_THREADS or the core count)
+  int test_samples = 4000;   // fresh test inputs per seed for the gen_* errors
+  int batch_rows = 256;      // rows of X per batch; bounds the memory of feature buffers
+  SketchScale sketch_scale = SketchScale::kNormal;
+  VarpiMode varpi_mode = VarpiMode::kGiven;
+  SolveMethod solve_method = SolveMethod::kAuto;
+  std::uint64_t base_seed = 1;  // seed s uses streams derived from (base_seed, s) only
+  // Called after each finished seed with (seeds done, seeds total), from the thread that ran
+  // it but never concurrently. For progress reports; may be empty.
+  std::function<void(int, int)> on_seed_done;
+
+  // Throws std::invalid_argument naming the field, its value and the rule.
+  void validate() const;
+};
+
+// Sizes of the finite problem: n = round(alpha p), d = round(gamma p), both at least 1.
+struct ProblemSize {
+  int n = 0, p = 0, d = 0, k = 0;
+};
+ProblemSize problem_size(const theory::ModelParams& params, int p);
+
+struct SeedResult {
+  int seed_index = 0;
+  theory::Errors errors;
+  std::vector<double> varpi;  // the realised alignment V^T theta0 (length k)
+  bool primal = true;         // which system was solved
+};
+
+struct Estimate {
+  double mean = 0;
+  double se = 0;  // standard error of the mean over seeds (NaN with one seed)
+};
+
+struct SimulationResult {
+  ProblemSize size;
+  int seeds = 0;
+  int threads = 0;             // threads used in total
+  bool seeds_in_parallel = false;  // true: one seed per thread, single-threaded BLAS
+  std::vector<SeedResult> per_seed;  // in seed order
+  // mean and standard error of each reported error, in theory::error_fields() order
+  std::vector<std::pair<std::string, Estimate>> estimates;
+  double wall_seconds = 0;
+  const Estimate& estimate(const std::string& name) const;  // throws std::out_of_range
+};
+
+// Runs options.seeds seeds (validating params and options first). Seeds run in parallel, one per
+// thread with single-threaded BLAS, when seeds >= 2 and threads >= 2; then every seed's
+// numbers are bitwise identical whatever the thread count. With a single seed (or one thread)
+// the seeds run one after another and BLAS uses all threads.
+SimulationResult simulate(const theory::ModelParams& params, const SimulationOptions& options);
+
+// One seed, with whatever BLAS threading is in effect; `threads` parallelises the element-wise
+// work. Exposed for tests and benchmarks.
+SeedResult simulate_seed(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
+                         int threads = 1);
+
+// ---- building blocks (exposed for tests) -------------------------------------------------
+
+// F = sigma(H) and, when S is not null, S = sigma'(H), element-wise (names of the registry;
+// tanh, sigmoid, softplus, relu and linear share work between value and derivative).
+void apply_activation(const theory::Activation& sigma, const Eigen::MatrixXd& H, Eigen::MatrixXd& F,
+                      Eigen::MatrixXd* S, int threads = 1);
+
+// The feature rows of inputs X (b x d) for features Theta (d x p) and sketch directions zeta
+// = V^T Theta / sqrt d (k x p): row i of `function_rows` is sigma(x_i^T Theta / sqrt d), and
+// row i of gradient_rows[m] is sigma'(x_i^T Theta / sqrt d) .* zeta_m, so that
+// gradient_rows[m] w = V_m^T grad_x f_w(x_i).
+void feature_rows(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Theta, const Eigen::MatrixXd& zeta,
+                  const theory::Activation& sigma, Eigen::MatrixXd& function_rows,
+                  std::vector<Eigen::MatrixXd>& gradient_rows);
+
+// The draws of one seed before any data: theta0 (|theta0| = 1), V (d x k), Theta (d x p) and
+// zeta = V^T Theta / sqrt d. Uses stream 0 of the seed, as simulate_seed does.
+struct SeedProblem {
+  Eigen::VectorXd theta0;
+  Eigen::MatrixXd V, Theta, zeta;
+};
+SeedProblem draw_seed_problem(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
+                              NormalRng& rng);
+
+}  // namespace srf::validation
