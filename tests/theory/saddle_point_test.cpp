@@ -1,0 +1,170 @@
+// Specification of the saddle-point solver (theory/saddle_point.hpp). Independent closed forms
+// live in mei_montanari_oracle_test.cpp; agreement with simulation in tests/validation.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "theory/activation.hpp"
+#include "theory/gaussian_equivalence.hpp"
+#include "theory/saddle_point.hpp"
+
+using srf::theory::Errors;
+using srf::theory::ModelParams;
+using srf::theory::SaddlePointOptions;
+using srf::theory::solve_saddle_point;
+using srf::theory::solve_theory;
+
+namespace {
+ModelParams point(const char* sigma, const char* teacher, double p_over_n, double lambda, int k = 0,
+                  std::vector<double> varpi = {}) {
+  ModelParams p;
+  p.sigma = sigma;
+  p.teacher = teacher;
+  p.alpha = 1.0 / p_over_n;
+  p.gamma = 0.8;
+  p.lambda = lambda;
+  p.k = k;
+  p.varpi = varpi;
+  return p;
+}
+double rel(double a, double b) { return std::fabs(a - b) / std::max(std::fabs(b), 1e-300); }
+}  // namespace
+
+TEST_CASE("L2 errors tend to what the free intercept fits as lambda grows") {
+  // lambda -> infinity: w -> 0 except the unpenalised mean direction, so gen_f -> Var phi when the
+  // features have a mean (kappa_0 != 0), and -> E phi^2 when they have none (kappa_0 = 0).
+  // The approach is O(1/lambda); at lambda = 1e6 the gap is below 1e-5 relative.
+  for (const char* teacher : {"tanh", "relu", "he3"}) {
+    const auto& phi = srf::theory::activation(teacher);
+    const auto cphi = srf::theory::gaussian_constants(phi);
+    const double var_phi = cphi.second_moment - cphi.kappa_0 * cphi.kappa_0;
+    const auto r_tanh = solve_theory(point("tanh", teacher, 2.0, 1e6));
+    const auto r_relu = solve_theory(point("relu", teacher, 2.0, 1e6));
+    REQUIRE(r_tanh.summary.converged());
+    REQUIRE(r_relu.summary.converged());
+    CHECK(rel(r_tanh.errors.gen_f, cphi.second_moment) < 1e-5);
+    CHECK(rel(r_relu.errors.gen_f, var_phi) < 1e-5);
+  }
+}
+
+TEST_CASE("Small-lambda L2 error peaks at the interpolation threshold p/n = 1") {
+  double best_x = 0, best = -1;
+  srf::theory::SaddlePointState state;
+  for (int i = 0; i <= 200; ++i) {
+    const double x = 0.5 + i * 0.005;  // p/n from 0.5 to 1.5
+    const auto sol = solve_saddle_point(point("tanh", "tanh", x, 1e-7), {}, state);
+    REQUIRE(sol.result.summary.converged());
+    state = sol.state;
+    if (sol.result.errors.gen_f > best) best = sol.result.errors.gen_f, best_x = x;
+  }
+  CHECK(best_x == doctest::Approx(1.0).epsilon(0.011));
+  CHECK(best > 10.0);  // the ridgeless error diverges at the threshold
+}
+
+TEST_CASE("Sobolev errors peak at p/n = k + 1 for k = 1 and k = 2") {
+  for (int k : {1, 2}) {
+    double best_x = 0, best = -1;
+    srf::theory::SaddlePointState state;
+    for (int i = 0; i <= 200; ++i) {
+      const double x = k + 0.5 + i * 0.005;
+      const auto sol = solve_saddle_point(point("tanh", "tanh", x, 1e-7, k, std::vector<double>(k, 1.0)), {}, state);
+      REQUIRE(sol.result.summary.converged());
+      state = sol.state;
+      if (sol.result.errors.gen_h1 > best) best = sol.result.errors.gen_h1, best_x = x;
+    }
+    INFO("k = " << k);
+    CHECK(best_x == doctest::Approx(k + 1.0).epsilon(0.011 / (k + 1)));
+    CHECK(best > 10.0);
+  }
+}
+
+TEST_CASE("Sobolev training with a vanishing gradient weight recovers the L2 function error") {
+  // beta -> 0+: the gradient rows drop out of the loss, so w (and gen_f, train_f) tend to the L2
+  // solution continuously, O(beta). This exercises the K = k + 1 code path against K = 1.
+  for (double x : {0.5, 2.0}) {
+    const auto l2 = solve_theory(point("relu", "tanh", x, 1e-2));
+    ModelParams p = point("relu", "tanh", x, 1e-2, 1, {0.9});
+    p.beta = 1e-9;
+    const auto sob = solve_theory(p);
+    REQUIRE(sob.summary.converged());
+    CHECK(rel(sob.errors.gen_f, l2.errors.gen_f) < 1e-6);
+    CHECK(rel(sob.errors.train_f, l2.errors.train_f) < 1e-6);
+    CHECK(rel(sob.errors.gen_grad, l2.errors.gen_grad) < 1e-6);
+  }
+}
+
+TEST_CASE("Every error is A0 + A2 |varpi|^2 and the noise correlation rho drops out") {
+  std::mt19937_64 rng(20261128);
+  MESSAGE("seed 20261128");
+  std::normal_distribution<double> normal;
+  for (int k : {1, 2, 3}) {
+    std::vector<double> varpi(k);
+    double norm2 = 0;
+    for (auto& v : varpi) v = normal(rng), norm2 += v * v;
+    ModelParams p = point("erf", "tanh", 1.7, 3e-3, k, varpi);
+    p.delta_f = 0.2, p.delta_g = 0.1, p.rho = 0.0;
+    const auto r0 = solve_theory(p);
+    p.rho = 0.5 / std::sqrt(k);
+    const auto r1 = solve_theory(p);
+    REQUIRE(r0.summary.converged());
+    REQUIRE(r1.summary.converged());
+    for (const auto& [name, f] : srf::theory::error_fields()) {
+      INFO(name << ", k = " << k);
+      const double law = r0.varpi_law.A0.*f + r0.varpi_law.A2.*f * norm2;
+      CHECK(std::fabs(r0.errors.*f - law) <= 1e-10 * (1 + std::fabs(law)));
+      CHECK(std::fabs(r1.errors.*f - r0.errors.*f) <= 1e-10 * (1 + std::fabs(r0.errors.*f)));
+    }
+  }
+}
+
+TEST_CASE("The radial zeta quadrature has converged at the default node count") {
+  SaddlePointOptions fine;
+  fine.radial_nodes_per_panel = 24;
+  for (double lambda : {1e-1, 1e-4, 1e-8}) {
+    for (int k : {1, 3}) {
+      const ModelParams p = point("tanh", "relu", 1.5 * k, lambda, k, std::vector<double>(k, 0.6));
+      const auto a = solve_theory(p);
+      const auto b = solve_theory(p, fine);
+      REQUIRE(a.summary.converged());
+      REQUIRE(b.summary.converged());
+      INFO("lambda = " << lambda << ", k = " << k);
+      CHECK(rel(a.errors.gen_f, b.errors.gen_f) < 1e-9);
+      CHECK(rel(a.errors.gen_g, b.errors.gen_g) < 1e-9);
+    }
+  }
+}
+
+TEST_CASE("A solve that runs out of iterations says so and reports no numbers") {
+  SaddlePointOptions o;
+  o.max_iterations = 1;
+  o.max_continuation_stages = 0;
+  const auto r = solve_theory(point("tanh", "tanh", 1.0, 1e-6, 1, {1.0}), o);
+  CHECK_FALSE(r.summary.converged());
+  CHECK_FALSE(r.summary.message.empty());
+  CHECK(std::isnan(r.errors.gen_f));
+  CHECK(std::isnan(r.errors.train_f));
+}
+
+TEST_CASE("Invalid parameters and options are rejected with the culprit named") {
+  ModelParams p = point("tanh", "tanh", 1.0, 1e-3, 1, {1.0});
+  p.beta = 0.0;
+  CHECK_THROWS_WITH_AS(solve_theory(p), doctest::Contains("--beta"), std::invalid_argument);
+  SaddlePointOptions o;
+  o.tolerance = -1;
+  CHECK_THROWS_WITH_AS(solve_theory(point("tanh", "tanh", 1.0, 1e-3), o), doctest::Contains("tolerance"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("lambda down to 1e-8 converges across activations, teachers and k") {
+  for (const char* sigma : {"tanh", "relu", "erf", "sigmoid", "softplus"})
+    for (int k : {0, 1, 2})
+      for (double x : {0.3, 1.0, 2.0, 3.0, 6.0}) {
+        const auto r = solve_theory(point(sigma, "tanh", x, 1e-8, k, std::vector<double>(k, 0.8)));
+        INFO(sigma << " k=" << k << " p/n=" << x << ": " << r.summary.message);
+        CHECK(r.summary.converged());
+        CHECK(std::isfinite(r.errors.gen_h1));
+        CHECK(r.errors.gen_f >= 0);
+      }
+}
