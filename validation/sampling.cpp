@@ -19,9 +19,9 @@ std::uint64_t stream_seed(std::uint64_t base_seed, std::uint64_t seed_index, std
   return splitmix64(splitmix64(splitmix64(base_seed) ^ seed_index) ^ stream);
 }
 
-void NormalRng::fill_rows(Eigen::Ref<Eigen::MatrixXd> m) {
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) m(i, j) = normal_(engine_);
+void NormalRng::fill_columns(Eigen::Ref<Eigen::MatrixXd> m) {
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = normal_(engine_);
 }
 
 Eigen::MatrixXd draw_sketch(const Eigen::VectorXd& theta0, const std::vector<double>& varpi, int k,

@@ -26,7 +26,13 @@ class NormalRng {
   double operator()() { return normal_(engine_); }
   // Fills m with i.i.d. N(0,1) entries, row by row (row i, then row i+1), so that drawing a
   // matrix in row blocks consumes the stream exactly as drawing it at once.
-  void fill_rows(Eigen::Ref<Eigen::MatrixXd> m);
+  template <class Matrix>
+  void fill_rows(Matrix&& m) {
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+      for (Eigen::Index j = 0; j < m.cols(); ++j) m(i, j) = normal_(engine_);
+  }
+  // Fills m in column order (column j, then column j+1): contiguous for column-major storage.
+  void fill_columns(Eigen::Ref<Eigen::MatrixXd> m);
 
  private:
   std::mt19937_64 engine_;

@@ -109,7 +109,8 @@ void feature_rows(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Theta, const 
                   std::vector<Eigen::MatrixXd>& gradient_rows);
 
 // The draws of one seed before any data: theta0 (|theta0| = 1), V (d x k), Theta (d x p) and
-// zeta = V^T Theta / sqrt d. Uses stream 0 of the seed, as simulate_seed does.
+// zeta = V^T Theta / sqrt d, drawn in that order (theta0, then the sketch row by row, then
+// Theta feature by feature). simulate_seed draws them from the start of the seed's stream 0.
 struct SeedProblem {
   Eigen::VectorXd theta0;
   Eigen::MatrixXd V, Theta, zeta;

@@ -1,0 +1,299 @@
+// Tests of the finite-size simulator (validation/simulator.hpp, validation/sampling.hpp).
+// Every random test uses a fixed seed, printed in its failure message through INFO.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "theory/activation.hpp"
+#include "validation/sampling.hpp"
+#include "validation/simulator.hpp"
+
+using namespace srf;
+using validation::SimulationOptions;
+
+namespace {
+constexpr double eps = std::numeric_limits<double>::epsilon();
+
+theory::ModelParams sobolev_params() {
+  theory::ModelParams p;
+  p.sigma = "tanh";
+  p.teacher = "erf";
+  p.alpha = 0.6;
+  p.gamma = 0.8;
+  p.lambda = 1e-2;
+  p.k = 2;
+  p.varpi = {0.7, -0.4};
+  p.beta = 0.7;
+  p.delta_f = 0.1;
+  p.delta_g = 0.2;
+  p.rho = 0.3;
+  return p;
+}
+
+SimulationOptions small_options(int p, int seeds) {
+  SimulationOptions o;
+  o.p = p;
+  o.seeds = seeds;
+  o.threads = 1;
+  o.test_samples = 500;
+  o.batch_rows = 37;  // not a divisor of n: exercises the ragged last batch
+  o.base_seed = 20240601;
+  return o;
+}
+
+void check_close(const theory::Errors& a, const theory::Errors& b, double rel) {
+  for (const auto& [name, field] : theory::error_fields()) {
+    INFO(name << ": " << a.*field << " vs " << b.*field);
+    CHECK(std::fabs(a.*field - b.*field) <= rel * std::fabs(a.*field) + 1e-300);
+  }
+}
+
+void check_identical(const theory::Errors& a, const theory::Errors& b) {
+  for (const auto& [name, field] : theory::error_fields()) {
+    INFO(name);
+    CHECK(a.*field == b.*field);
+  }
+}
+}  // namespace
+
+TEST_CASE("simulator: primal and dual solves agree") {
+  // n(1+k) = 216 rows and p = 120: both systems are regular. lambda = 1e-2 keeps the condition
+  // number of either near 1e4, so the two routes agree to ~1e4 eps (observed ~1e-14 relative);
+  // we allow 1e-11 (~4.5e4 eps).
+  for (double beta : {0.7, 0.0}) {  // beta = 0: gradient rows leave A, train_g from kept features
+    theory::ModelParams params = sobolev_params();
+    params.beta = beta;
+    SimulationOptions o = small_options(120, 1);
+    INFO("base seed " << o.base_seed << ", beta " << beta);
+    o.solve_method = validation::SolveMethod::kPrimal;
+    const auto primal = validation::simulate_seed(params, o, 0);
+    o.solve_method = validation::SolveMethod::kDual;
+    const auto dual = validation::simulate_seed(params, o, 0);
+    CHECK(primal.primal);
+    CHECK_FALSE(dual.primal);
+    check_close(primal.errors, dual.errors, 1e-11);
+  }
+}
+
+TEST_CASE("simulator: sketched gradient rows equal finite differences of f_w along V") {
+  // Row m of the gradient features times w must be V_m^T grad f_w(x). Central differences with
+  // step h along the unit vector V_m/|V_m| have error h^2 |f'''| / 6 + eps |f| / h; with
+  // h = eps^(1/3) both are ~eps^(2/3) ~ 4e-11. Tolerance: 1e3 eps^(2/3) (1 + |derivative|).
+  const std::uint64_t seed = 777;
+  INFO("seed " << seed);
+  for (const auto& a : theory::all_activations()) {
+    if (!a.has_useful_gradient) continue;
+    theory::ModelParams params = sobolev_params();
+    params.sigma = a.name;
+    params.gamma = 0.8;
+    SimulationOptions o = small_options(50, 1);
+    validation::NormalRng rng(seed);
+    const auto pr = validation::draw_seed_problem(params, o, 0, rng);
+    const int d = static_cast<int>(pr.Theta.rows());
+    Eigen::VectorXd w(pr.Theta.cols());
+    for (int j = 0; j < w.size(); ++j) w[j] = rng() / std::sqrt(static_cast<double>(w.size()));
+    Eigen::MatrixXd X(3, d);
+    rng.fill_rows(X);
+    Eigen::MatrixXd F;
+    std::vector<Eigen::MatrixXd> G;
+    validation::feature_rows(X, pr.Theta, pr.zeta, a, F, G);
+    REQUIRE(G.size() == 2);
+    auto f = [&](const Eigen::RowVectorXd& x) {
+      const Eigen::RowVectorXd h = x * pr.Theta / std::sqrt(static_cast<double>(d));
+      double s = 0;
+      for (int j = 0; j < h.size(); ++j) s += w[j] * a.value(h[j]);
+      return s;
+    };
+    const double step = std::cbrt(eps);
+    for (int i = 0; i < X.rows(); ++i)
+      for (int m = 0; m < 2; ++m) {
+        const Eigen::RowVectorXd u = pr.V.col(m).transpose() / pr.V.col(m).norm();
+        const double fd =
+            (f(X.row(i) + step * u) - f(X.row(i) - step * u)) / (2 * step) * pr.V.col(m).norm();
+        const double features = G[m].row(i).dot(w);
+        INFO(a.name << " sample " << i << " direction " << m << ": " << features << " vs " << fd);
+        CHECK(std::fabs(features - fd) <= 1e3 * std::pow(eps, 2.0 / 3.0) * (1 + std::fabs(fd)));
+      }
+  }
+}
+
+TEST_CASE("simulator: fewer rows than features and lambda = 1e-10 interpolate") {
+  // n(1+k) = 3 * 60 = 180 < p = 200: the features can fit every (noisy) label; the dual solve
+  // gives residuals n lambda c exactly; the training errors come out ~1e-17 and we allow
+  // 1e-12 (the label variance is O(1)).
+  theory::ModelParams params = sobolev_params();
+  params.alpha = 0.3;
+  params.lambda = 1e-10;
+  SimulationOptions o = small_options(200, 1);
+  INFO("base seed " << o.base_seed);
+  const auto r = validation::simulate_seed(params, o, 0);
+  CHECK_FALSE(r.primal);
+  CHECK(r.errors.train_f < 1e-12);
+  CHECK(r.errors.train_g < 1e-12);
+  CHECK(r.errors.gen_f > 1e-3);  // not trivially zero everywhere
+  // The primal system on the same data gives the same (near-)interpolant.
+  o.solve_method = validation::SolveMethod::kPrimal;
+  const auto rp = validation::simulate_seed(params, o, 0);
+  CHECK(rp.errors.train_f < 1e-12);
+  CHECK(rp.errors.train_g < 1e-12);
+}
+
+TEST_CASE("simulator: identical results with 1, 2 and 3 threads") {
+  theory::ModelParams params = sobolev_params();
+  SimulationOptions o = small_options(80, 3);
+  INFO("base seed " << o.base_seed);
+  o.threads = 1;
+  const auto r1 = validation::simulate(params, o);
+  o.threads = 2;
+  const auto r2 = validation::simulate(params, o);
+  o.threads = 3;
+  const auto r3 = validation::simulate(params, o);
+  CHECK_FALSE(r1.seeds_in_parallel);
+  CHECK(r2.seeds_in_parallel);
+  for (int s = 0; s < 3; ++s) {
+    check_identical(r1.per_seed[s].errors, r2.per_seed[s].errors);
+    check_identical(r1.per_seed[s].errors, r3.per_seed[s].errors);
+  }
+}
+
+TEST_CASE("simulator: seeds are reproducible and do not depend on the seed count") {
+  theory::ModelParams params = sobolev_params();
+  SimulationOptions o = small_options(60, 2);
+  INFO("base seed " << o.base_seed);
+  const auto a = validation::simulate(params, o);
+  const auto b = validation::simulate(params, o);
+  o.seeds = 3;
+  const auto c = validation::simulate(params, o);
+  for (int s = 0; s < 2; ++s) {
+    check_identical(a.per_seed[s].errors, b.per_seed[s].errors);
+    check_identical(a.per_seed[s].errors, c.per_seed[s].errors);
+  }
+  CHECK(a.per_seed[0].errors.gen_f != a.per_seed[1].errors.gen_f);  // seeds differ
+  o.batch_rows = 1000;  // the batch size changes no draw
+  const auto e = validation::simulate(params, o);
+  for (int s = 0; s < 2; ++s) check_close(a.per_seed[s].errors, e.per_seed[s].errors, 1e-12);
+  o.base_seed += 1;
+  const auto f = validation::simulate(params, o);
+  CHECK(f.per_seed[0].errors.gen_f != a.per_seed[0].errors.gen_f);
+  // Mean and standard error follow from the per-seed values.
+  double mean = 0;
+  for (const auto& s : c.per_seed) mean += s.errors.gen_f / 3.0;
+  CHECK(c.estimate("gen_f").mean == doctest::Approx(mean).epsilon(1e-14));
+  CHECK(c.estimate("gen_f").se > 0);
+  CHECK(c.estimate("gen_h1").mean == doctest::Approx(c.estimate("gen_f").mean + c.estimate("gen_g").mean));
+}
+
+TEST_CASE("simulator: varpi conditioning gives V^T theta0 = varpi exactly") {
+  // V^T theta0 = varpi in exact arithmetic; in floating point the sum over d terms carries
+  // rounding ~ sqrt(d) eps |V_m| |theta0|, so we allow 16 sqrt(d) eps (|varpi| + sqrt d).
+  const std::uint64_t seed = 4242;
+  INFO("seed " << seed);
+  validation::NormalRng rng(seed);
+  const int d = 500;
+  Eigen::VectorXd theta0(d);
+  rng.fill_rows(theta0);
+  theta0 /= std::sqrt(static_cast<double>(d));  // not normalised: exercises the 1/|theta0|^2
+  const std::vector<double> varpi = {0.7, -1.3, 2.0};
+  const Eigen::MatrixXd V = validation::draw_sketch(theta0, varpi, 3, validation::SketchScale::kNormal, rng);
+  const Eigen::VectorXd a = V.transpose() * theta0;
+  const double sd = std::sqrt(static_cast<double>(d));
+  for (int m = 0; m < 3; ++m) CHECK(std::fabs(a[m] - varpi[m]) <= 16 * sd * eps * (std::fabs(varpi[m]) + sd));
+  // The component orthogonal to theta0 is the free Gaussian part: |V_m| ~ sqrt(d).
+  for (int m = 0; m < 3; ++m) CHECK(V.col(m).norm() == doctest::Approx(sd).epsilon(0.2));
+  const Eigen::MatrixXd Vu = validation::draw_sketch(theta0, varpi, 3, validation::SketchScale::kUnit, rng);
+  const Eigen::VectorXd au = Vu.transpose() * theta0 * sd;
+  for (int m = 0; m < 3; ++m) CHECK(std::fabs(au[m] - varpi[m]) <= 16 * sd * eps * (std::fabs(varpi[m]) + sd));
+
+  // The simulator reports the realised alignment: the given varpi, or a drawn one.
+  theory::ModelParams params = sobolev_params();
+  SimulationOptions o = small_options(60, 2);
+  const auto r = validation::simulate(params, o);
+  for (const auto& s : r.per_seed)
+    for (int m = 0; m < 2; ++m) CHECK(s.varpi[m] == doctest::Approx(params.varpi[m]).epsilon(1e-12));
+  o.varpi_mode = validation::VarpiMode::kDrawn;
+  params.varpi.clear();  // an output now
+  const auto rd = validation::simulate(params, o);
+  CHECK(rd.per_seed[0].varpi.size() == 2);
+  CHECK(rd.per_seed[0].varpi[0] != rd.per_seed[1].varpi[0]);
+}
+
+TEST_CASE("simulator: label noise has the prescribed covariance") {
+  // Sample second moments of N draws of (eps, eps'_1..eps'_k): the variance entries have
+  // standard error sqrt(2/N), the covariances sqrt((1 + r^2)/N); all must lie within 4 SE.
+  const std::uint64_t seed = 99;
+  INFO("seed " << seed);
+  const int k = 3;
+  const double rho = 0.5;  // k rho^2 = 0.75
+  const validation::NoiseSampler sampler(k, rho);
+  validation::NormalRng rng(seed);
+  const int N = 200000;
+  Eigen::MatrixXd M = Eigen::MatrixXd::Zero(1 + k, 1 + k);
+  Eigen::VectorXd e(1 + k);
+  for (int i = 0; i < N; ++i) {
+    sampler.draw(rng, e);
+    M.noalias() += e * e.transpose();
+  }
+  M /= N;
+  for (int a = 0; a <= k; ++a)
+    for (int b = 0; b <= k; ++b) {
+      const double target = a == b ? 1.0 : ((a == 0 || b == 0) ? rho : 0.0);
+      const double se = a == b ? std::sqrt(2.0 / N) : std::sqrt((1 + target * target) / N);
+      INFO("entry (" << a << "," << b << ") = " << M(a, b) << ", target " << target);
+      CHECK(std::fabs(M(a, b) - target) <= 4 * se);
+    }
+  // The factor reproduces the covariance to rounding, also at the singular edge k rho^2 = 1.
+  for (auto [kk, r] : {std::pair{3, 0.5}, std::pair{4, 0.5}, std::pair{1, -1.0}, std::pair{0, 0.0}}) {
+    const validation::NoiseSampler s(kk, r);
+    Eigen::MatrixXd C = Eigen::MatrixXd::Identity(1 + kk, 1 + kk);
+    for (int j = 1; j <= kk; ++j) C(0, j) = C(j, 0) = r;
+    INFO("k = " << kk << ", rho = " << r);
+    CHECK((s.factor() * s.factor().transpose() - C).cwiseAbs().maxCoeff() <= 16 * eps);
+  }
+  CHECK_THROWS_AS(validation::NoiseSampler(2, 0.8), std::invalid_argument);
+}
+
+TEST_CASE("simulator: fast activation paths match the registry") {
+  // tanh' = 1 - tanh^2 and sigmoid' = s(1 - s) are accurate in absolute terms: 4 eps.
+  Eigen::MatrixXd H(7, 5);
+  for (int i = 0; i < H.size(); ++i) H.data()[i] = -12.0 + 24.0 * i / (H.size() - 1);
+  for (const auto& a : theory::all_activations()) {
+    Eigen::MatrixXd F, S;
+    validation::apply_activation(a, H, F, &S, 2);
+    for (int i = 0; i < H.size(); ++i) {
+      const double h = H.data()[i];
+      INFO(a.name << " at " << h);
+      CHECK(std::fabs(F.data()[i] - a.value(h)) <= 4 * eps * std::max(1.0, std::fabs(a.value(h))));
+      CHECK(std::fabs(S.data()[i] - a.derivative(h)) <= 4 * eps * std::max(1.0, std::fabs(a.derivative(h))));
+    }
+  }
+}
+
+TEST_CASE("simulator: bad options and sizes are rejected with the field named") {
+  theory::ModelParams params = sobolev_params();
+  SimulationOptions o = small_options(50, 1);
+  o.p = 0;
+  CHECK_THROWS_WITH_AS(validation::simulate(params, o), doctest::Contains("p = 0"), std::invalid_argument);
+  o = small_options(50, 1);
+  o.seeds = 0;
+  CHECK_THROWS_WITH_AS(validation::simulate(params, o), doctest::Contains("seeds"), std::invalid_argument);
+  o = small_options(50, 1);
+  o.test_samples = -3;
+  CHECK_THROWS_WITH_AS(validation::simulate(params, o), doctest::Contains("test_samples"), std::invalid_argument);
+  o = small_options(1, 1);
+  params.alpha = 0.1;  // n = round(0.1) = 0
+  CHECK_THROWS_WITH_AS(validation::simulate(params, o), doctest::Contains("n = round"), std::invalid_argument);
+  params = sobolev_params();
+  params.lambda = -1;
+  CHECK_THROWS_WITH_AS(validation::simulate(params, small_options(50, 1)), doctest::Contains("--lambda"),
+                       std::invalid_argument);
+  params = sobolev_params();
+  params.teacher = "sign";  // no useful gradient with k > 0
+  CHECK_THROWS_AS(validation::simulate(params, small_options(50, 1)), std::invalid_argument);
+  // The same sizes as the CLI documents: n = round(alpha p), d = round(gamma p).
+  params = sobolev_params();
+  const auto sz = validation::problem_size(params, 101);
+  CHECK(sz.n == 61);
+  CHECK(sz.d == 81);
+}
