@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "cli/theory_report.hpp"
+
 namespace srf::cli {
 
 void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
@@ -54,17 +56,10 @@ theory::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags
   return m.resolve();
 }
 
-nlohmann::json params_json(const theory::ModelParams& p) {
-  return {{"sigma", p.sigma},     {"teacher", p.teacher}, {"alpha", p.alpha},   {"gamma", p.gamma},
-          {"lambda", p.lambda},   {"k", p.k},             {"beta", p.beta},     {"delta_f", p.delta_f},
-          {"delta_g", p.delta_g}, {"rho", p.rho},         {"varpi", p.varpi}};
-}
-
 nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& o,
                                const validation::SimulationResult& r) {
-  nlohmann::json j;
-  j["params"] = params_json(params);
-  if (o.varpi_mode == validation::VarpiMode::kDrawn) j["params"]["varpi"] = nullptr;
+  nlohmann::json j = theory_params_json(params);  // the same names and layout as `theory`
+  if (o.varpi_mode == validation::VarpiMode::kDrawn) j["varpi"] = nullptr;
   j["n"] = r.size.n;
   j["p"] = r.size.p;
   j["d"] = r.size.d;

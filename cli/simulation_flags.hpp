@@ -27,7 +27,8 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& flags);
 // must then be absent and is filled with zeros for validation.
 theory::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim);
 
-nlohmann::json params_json(const theory::ModelParams& params);
+// The parameters (flat, with the names `theory` uses), sizes, options, {"mean","se"} per error,
+// per-seed values and wall_seconds.
 nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& options,
                                const validation::SimulationResult& result);
 

@@ -1,0 +1,76 @@
+#include "validation/comparison.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace srf::validation {
+
+void ComparisonOptions::validate() const {
+  if (!std::isfinite(z_threshold) || !(z_threshold > 0.0)) {
+    std::ostringstream os;
+    os << "--z-threshold = " << z_threshold << ": must be finite and > 0";
+    throw std::invalid_argument(os.str());
+  }
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kAgree: return "ok";
+    case Verdict::kDisagree: return "DISAGREE";
+    case Verdict::kSimulationOnly: return "sim-only";
+  }
+  return "unknown";
+}
+
+double z_score(const Estimate& e, double theory) {
+  const double gap = e.mean - theory;
+  if (std::isnan(gap) || std::isnan(e.se)) return std::numeric_limits<double>::quiet_NaN();
+  if (e.se == 0.0) return gap == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), gap);
+  return gap / e.se;
+}
+
+QuantityComparison compare_quantity(const std::string& name, double theory, bool theory_available,
+                                    const Estimate& small, const Estimate& large, const ComparisonOptions& options) {
+  QuantityComparison q;
+  q.name = name;
+  q.small = small;
+  q.large = large;
+  if (!theory_available || !std::isfinite(theory)) return q;  // kSimulationOnly
+  q.theory = theory;
+  q.z_small = z_score(small, theory);
+  q.z_large = z_score(large, theory);
+  q.gap_shrinks = std::fabs(large.mean - theory) < std::fabs(small.mean - theory);
+  // A NaN z (one seed, or a NaN simulation) cannot vouch for agreement.
+  const bool large_z_ok = std::fabs(q.z_large) <= options.z_threshold;
+  q.verdict = (large_z_ok || q.gap_shrinks) ? Verdict::kAgree : Verdict::kDisagree;
+  return q;
+}
+
+std::vector<std::string> compared_quantities(int k) {
+  std::vector<std::string> names;
+  for (const auto& [name, field] : theory::error_fields()) {
+    const std::string n = name;
+    if (k == 0 && (n == "train_g" || n == "gen_g" || n == "gen_h1")) continue;
+    names.push_back(n);
+  }
+  return names;
+}
+
+std::vector<QuantityComparison> compare_point(const theory::ModelParams& params, const theory::TheoryResult* theory,
+                                              const SimulationResult& small, const SimulationResult& large,
+                                              const ComparisonOptions& options) {
+  options.validate();
+  const bool available = theory != nullptr && theory->summary.converged();
+  std::vector<QuantityComparison> out;
+  for (const auto& name : compared_quantities(params.k)) {
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (available)
+      for (const auto& [n, field] : theory::error_fields())
+        if (name == n) value = theory->errors.*field;
+    out.push_back(compare_quantity(name, value, available, small.estimate(name), large.estimate(name), options));
+  }
+  return out;
+}
+
+}  // namespace srf::validation

@@ -1,0 +1,55 @@
+#pragma once
+// Theory against simulation at one parameter point (MODEL.md "What theory matches simulation
+// means"): the simulation at sizes p and 2p differs from the p -> infinity theory by
+// fluctuations O(1/sqrt p) and bias O(1/p). A quantity is judged by its z-score
+// (simulation mean - theory) / (standard error over seeds) and by whether the gap shrinks as p
+// doubles; it disagrees when |z| exceeds the threshold at the larger size and the gap does not
+// shrink.
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "theory/model_params.hpp"
+#include "theory/theory_result.hpp"
+#include "validation/simulator.hpp"
+
+namespace srf::validation {
+
+struct ComparisonOptions {
+  double z_threshold = 4.0;  // |z| above this at the larger size (and no shrinking gap) disagrees
+  void validate() const;     // throws std::invalid_argument unless finite and > 0
+};
+
+enum class Verdict {
+  kAgree,           // |z| <= threshold at the larger size, or the gap shrinks with size
+  kDisagree,        // |z| > threshold at the larger size and the gap does not shrink
+  kSimulationOnly,  // no converged theory value to compare with
+};
+const char* to_string(Verdict v);
+
+struct QuantityComparison {
+  std::string name;
+  double theory = std::numeric_limits<double>::quiet_NaN();  // NaN without a theory value
+  Estimate small, large;  // simulation at p and 2p
+  double z_small = std::numeric_limits<double>::quiet_NaN();
+  double z_large = std::numeric_limits<double>::quiet_NaN();
+  bool gap_shrinks = false;  // |mean_large - theory| < |mean_small - theory|
+  Verdict verdict = Verdict::kSimulationOnly;
+};
+
+// (mean - theory) / se; 0 when both gap and se vanish, +-inf when only se does, NaN when se is.
+double z_score(const Estimate& e, double theory);
+
+QuantityComparison compare_quantity(const std::string& name, double theory, bool theory_available,
+                                    const Estimate& small, const Estimate& large, const ComparisonOptions& options);
+
+// The errors worth comparing at k: train_f, gen_f, gen_grad, and for k > 0 also train_g, gen_g
+// and gen_h1 (with k = 0 those are identically 0 or equal to gen_f); in error_fields() order.
+std::vector<std::string> compared_quantities(int k);
+
+// theory may be null (not available); a non-converged theory counts as not available.
+std::vector<QuantityComparison> compare_point(const theory::ModelParams& params, const theory::TheoryResult* theory,
+                                              const SimulationResult& small, const SimulationResult& large,
+                                              const ComparisonOptions& options);
+
+}  // namespace srf::validation
