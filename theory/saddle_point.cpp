@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
-#include "numerics/marchenko_pastur.hpp"
-#include "numerics/radial_chi_quadrature.hpp"
+#include "theory/core_traces.hpp"
 #include "theory/activation.hpp"
 #include "theory/gaussian_equivalence.hpp"
 #include "theory/square_loss.hpp"
@@ -29,19 +29,12 @@ void SaddlePointOptions::validate() const {
   if (max_continuation_stages < 0) bad("max_continuation_stages", max_continuation_stages, "must be >= 0");
   if (!(continuation_factor > 1.0)) bad("continuation_factor", continuation_factor, "must be > 1");
   if (radial_nodes_per_panel < 4) bad("radial_nodes_per_panel", radial_nodes_per_panel, "must be >= 4");
-  if (angular_nodes < 4) bad("angular_nodes", angular_nodes, "must be >= 4");
+  if (traces == TraceMethod::kSampled && trace_size < 10) bad("trace_size", trace_size, "must be >= 10");
 }
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Radial moments of q(zeta) = 1 / (s + h |zeta|^2), zeta ~ N(0, I_k) [D.3]:
-//   q1[j] = E[q r^{2j}] (j = 0, 1),  q2[j] = E[q^2 r^{2j}] (j = 0, 1, 2).
-struct RadialMoments {
-  double q1[2] = {0, 0};
-  double q2[3] = {0, 0, 0};
-};
 
 // Level-1 unknowns. By the rotation invariance of the sketch directions the K x K matrices are
 // block diagonal, diag(x_0, x_1 I_k) [D.3]; k = 0 keeps the first entry only.
@@ -55,9 +48,10 @@ class Problem {
   Problem(const ModelParams& p, const SaddlePointOptions& o)
       : p_(p), o_(o), k_(p.k), K_(p.k + 1),
         sig_(gaussian_constants(activation(p.sigma))),
-        phi_(gaussian_constants(activation(p.teacher))),
-        mp_(1.0 / p.gamma),
-        radial_(std::max(1, p.k), o.radial_nodes_per_panel) {
+        phi_(gaussian_constants(activation(p.teacher))) {
+    traces_ = o.traces == TraceMethod::kSampled
+                  ? make_sampled_traces(p.k, p.gamma, o.trace_size, o.trace_seed)
+                  : make_deterministic_traces(p.k, p.gamma, o.radial_nodes_per_panel);
     loss_.weights = Eigen::VectorXd::Constant(K_, p.beta);
     loss_.weights(0) = 1.0;
     K1_ = Eigen::VectorXd::Constant(K_, sig_.kappa1_prime);
@@ -70,27 +64,6 @@ class Problem {
 
   int dim() const { return k_ == 0 ? 1 : 2; }
 
-  RadialMoments moments(double s, double h) const {
-    RadialMoments m;
-    if (k_ == 0 || h <= 0.0) {
-      // No zeta dependence (k = 0), or a flat direction: q = 1/s (times E r^{2j} = k, k(k+2)).
-      const double q = 1.0 / s;
-      const double r2 = k_, r4 = k_ * (k_ + 2.0);
-      m.q1[0] = q, m.q1[1] = q * r2;
-      m.q2[0] = q * q, m.q2[1] = q * q * r2, m.q2[2] = q * q * r4;
-      return m;
-    }
-    radial_.build(std::sqrt(s / h), rule_);
-    for (std::size_t i = 0; i < rule_.r.size(); ++i) {
-      const double r2 = rule_.r[i] * rule_.r[i];
-      const double q = 1.0 / (s + h * r2);
-      const double wq = rule_.w[i] * q, wq2 = wq * q;
-      m.q1[0] += wq, m.q1[1] += wq * r2;
-      m.q2[0] += wq2, m.q2[1] += wq2 * r2, m.q2[2] += wq2 * r2 * r2;
-    }
-    return m;
-  }
-
   // The channel and the feature covariance at outer unknowns (V0, V1) [D.2]:
   //   R = W (I + V W)^{-1},  C = K1 R K1,  M = R o Ks  (diagonal entries).
   void channel(double V0, double V1, double& C0, double& C1, double& M0, double& M1) const {
@@ -102,71 +75,12 @@ class Problem {
     M1 = sig_.kappa_star_prime_sq * R1;
   }
 
-  // Inner fixed point [D.3]: Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e),
-  // B = C (I + Delta C)^{-1}. k = 0: the Marchenko-Pastur Stieltjes transform in closed form.
-  // k >= 1: Newton on (Delta_00, Delta_mm) with the exact Jacobian, from the given start.
-  bool solve_inner(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1) const {
-    if (k_ == 0) {
-      const double s = lambda + M0;
-      const double q = C0 > 0.0 ? mp_.stieltjes(-s / C0) / C0 : 1.0 / s;
-      D0 = q / p_.gamma;
-      D1 = 0.0;
-      return std::isfinite(D0) && D0 > 0.0;
-    }
-    const double g = p_.gamma, kk = k_;
-    auto eval = [&](double d0, double d1, double G[2], double J[2][2]) {
-      const double B0 = C0 / (1.0 + d0 * C0), B1 = C1 / (1.0 + d1 * C1);
-      const RadialMoments m = moments(lambda + M0 + B0, M1 + B1);
-      G[0] = d0 - m.q1[0] / g;
-      G[1] = d1 - m.q1[1] / (g * kk);
-      if (J) {
-        J[0][0] = 1.0 - m.q2[0] * B0 * B0 / g;
-        J[0][1] = -m.q2[1] * B1 * B1 / g;
-        J[1][0] = -m.q2[1] * B0 * B0 / (g * kk);
-        J[1][1] = 1.0 - m.q2[2] * B1 * B1 / (g * kk);
-      }
-    };
-    if (!(D0 > 0.0 && D1 > 0.0)) {
-      // Start from F(0): a lower bound of the solution (the map is increasing in Delta).
-      double G[2];
-      eval(0.0, 0.0, G, nullptr);
-      D0 = -G[0], D1 = -G[1];
-    }
-    double G[2], J[2][2];
-    eval(D0, D1, G, J);
-    double res = std::max(std::fabs(G[0]) / D0, std::fabs(G[1]) / D1);
-    for (int it = 0; it < 200; ++it) {
-      if (res <= 1e-14) return true;
-      const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
-      double s0 = -(J[1][1] * G[0] - J[0][1] * G[1]) / det;
-      double s1 = -(-J[1][0] * G[0] + J[0][0] * G[1]) / det;
-      bool accepted = false;
-      for (double t = 1.0; t > 1e-12; t *= 0.5) {
-        const double n0 = D0 + t * s0, n1 = D1 + t * s1;
-        if (!(n0 > 0.0 && n1 > 0.0) || !std::isfinite(n0) || !std::isfinite(n1)) continue;
-        double Gn[2], Jn[2][2];
-        eval(n0, n1, Gn, Jn);
-        const double rn = std::max(std::fabs(Gn[0]) / n0, std::fabs(Gn[1]) / n1);
-        if (rn < res || rn <= 1e-14) {
-          D0 = n0, D1 = n1, res = rn;
-          std::copy(&Gn[0], &Gn[0] + 2, &G[0]);
-          std::copy(&Jn[0][0], &Jn[0][0] + 4, &J[0][0]);
-          accepted = true;
-          break;
-        }
-      }
-      if (!accepted) return res <= 1e-12;
-    }
-    return res <= 1e-12;
-  }
-
   // Outer map T(V) [D.2]: V = (gamma/alpha) [K1 Gamma K1 + Ks o Delta], Gamma = Delta (I + C Delta)^{-1}.
   bool outer_map(double lambda, const double x[2], double Tx[2], Level1& l1) const {
     double C0, C1, M0, M1;
     channel(x[0], k_ ? x[1] : 0.0, C0, C1, M0, M1);
-    if (!solve_inner(lambda, C0, C1, M0, M1, l1.Delta0, l1.Delta1)) return false;
-    const double G0 = l1.Delta0 / (1.0 + C0 * l1.Delta0);
-    const double G1 = l1.Delta1 / (1.0 + C1 * l1.Delta1);
+    double G0, G1;
+    if (!traces_->level1(lambda, C0, C1, M0, M1, l1.Delta0, l1.Delta1, G0, G1)) return false;
     const double ga = p_.gamma / p_.alpha;
     Tx[0] = ga * (sig_.kappa_1 * sig_.kappa_1 * G0 + sig_.kappa_star_sq * l1.Delta0);
     Tx[1] = k_ ? ga * (sig_.kappa1_prime * sig_.kappa1_prime * G1 + sig_.kappa_star_prime_sq * l1.Delta1) : 0.0;
@@ -274,7 +188,8 @@ class Problem {
     return l1;
   }
 
-  Errors level2(const Level1& l1, const std::vector<double>& varpi, std::vector<std::pair<std::string, double>>* order) const;
+  void prepare_level2(const Level1& l1);
+  Errors errors_at(const std::vector<double>& varpi, std::vector<std::pair<std::string, double>>* order) const;
 
   const ModelParams& params() const { return p_; }
 
@@ -283,80 +198,70 @@ class Problem {
   const SaddlePointOptions& o_;
   int k_, K_;
   GaussianConstants sig_, phi_;
-  numerics::MarchenkoPastur mp_;
-  numerics::RadialChiQuadrature radial_;
-  mutable numerics::RadialChiQuadrature::Rule rule_;
+  std::unique_ptr<CoreTraces> traces_;
+  struct Level2 {
+    Eigen::MatrixXd V, R, Gamma, L2mat, dGamma_P, dV_P, dGamma_I, dV_I;
+    std::vector<Eigen::MatrixXd> dGamma, dV;  // per block a + b K
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu;
+  } L2_;
   SquareLoss loss_;
   Eigen::VectorXd K1_;  // diag(kappa_1, kappa'_1, ..., kappa'_1)
   Eigen::MatrixXd Ks_;  // nonlinear covariance: kappa_star^2, c_star, kappa'_star^2
 };
 
-// Level 2 [D.4]: the errors at the solved level 1, for the alignment varpi.
-Errors Problem::level2(const Level1& l1, const std::vector<double>& varpi,
-                       std::vector<std::pair<std::string, double>>* order) const {
+// Level 2 [D.4]: everything that does not depend on the teacher, prepared once at the solved
+// level 1; errors_at() then costs a K^2 x K^2 solve per alignment varpi.
+void Problem::prepare_level2(const Level1& l1) {
   using Eigen::MatrixXd;
   using Eigen::VectorXd;
   const int K = K_;
-  const MatrixXd I = MatrixXd::Identity(K, K);
-  VectorXd vdiag = VectorXd::Constant(K, l1.V1), ddiag = VectorXd::Constant(K, l1.Delta1);
-  vdiag(0) = l1.V0, ddiag(0) = l1.Delta0;
-  const MatrixXd V = vdiag.asDiagonal(), Delta = ddiag.asDiagonal();
-  const MatrixXd R = loss_.R(V);
+  VectorXd vdiag = VectorXd::Constant(K, l1.V1);
+  vdiag(0) = l1.V0;
+  L2_.V = vdiag.asDiagonal();
+  L2_.R = loss_.R(L2_.V);
   const MatrixXd K1 = K1_.asDiagonal();
-  const MatrixXd C = K1 * R * K1;
-  const MatrixXd M = R.cwiseProduct(Ks_);
-  const MatrixXd S = (I + Delta * C).inverse();  // (I + Delta C)^{-1}; S^T = (I + C Delta)^{-1}
-  const MatrixXd B = C * S;
-  const MatrixXd Gamma = Delta * S.transpose();
-  const double lambda = p_.lambda, ga = p_.gamma / p_.alpha;
-
-  // The fourth-moment tensor T_abcd = (1/gamma) E[q^2 e_a e_b e_c e_d], e = (1, zeta) [D.4].
-  const RadialMoments m = moments(lambda + M(0, 0) + B(0, 0), k_ ? M(1, 1) + B(1, 1) : 0.0);
-  auto T4 = [&](int a, int b, int c, int d) {
-    int idx[4] = {a, b, c, d}, g[4], ng = 0;
-    for (int i : idx)
-      if (i > 0) g[ng++] = i;
-    double v;
-    if (ng == 0) v = m.q2[0];
-    else if (ng == 2) v = g[0] == g[1] ? m.q2[1] / k_ : 0.0;
-    else if (ng == 4) {
-      const double e = m.q2[2] / (k_ * (k_ + 2.0));
-      v = e * ((g[0] == g[1] && g[2] == g[3]) + (g[0] == g[2] && g[1] == g[3]) + (g[0] == g[3] && g[1] == g[2]));
-    } else v = 0.0;
-    return v / p_.gamma;
+  const MatrixXd C = K1 * L2_.R * K1;
+  const MatrixXd M = L2_.R.cwiseProduct(Ks_);
+  traces_->prepare(p_.lambda, C, M, l1.Delta0, l1.Delta1);
+  L2_.Gamma = traces_->Gamma();
+  const double ga = p_.gamma / p_.alpha;
+  // Per block (a, b): Gamma^X and V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] for
+  // X = (K1_a K1_b E_ab, Ks_ab E_ab), E_ab = (e_a e_b^T + e_b e_a^T)/2.
+  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma, MatrixXd& dV) {
+    MatrixXd dDelta;
+    traces_->derivative(XC, XM, dDelta, dGamma);
+    dV = ga * (K1 * dGamma * K1 + Ks_.cwiseProduct(dDelta));
   };
-  const int K2 = K * K;
-  MatrixXd Tmat(K2, K2);  // (T:Y)_ab = sum_cd T_abcd Y_cd, flattened a*K+b
+  L2_.dGamma.assign(K * K, MatrixXd());
+  L2_.dV.assign(K * K, MatrixXd());
   for (int a = 0; a < K; ++a)
-    for (int b = 0; b < K; ++b)
-      for (int c = 0; c < K; ++c)
-        for (int d = 0; d < K; ++d) Tmat(a * K + b, c * K + d) = T4(a, b, c, d);
-  auto flat = [&](const MatrixXd& Y) { return Eigen::Map<const VectorXd>(Y.data(), K2).eval(); };
-  auto unflat = [&](const VectorXd& y) { return Eigen::Map<const MatrixXd>(y.data(), K, K).eval(); };
-  // Column-major flattening puts Y(a,b) at a + b*K; T is symmetric under a<->b so the order of
-  // the two index pairs does not matter.
-  // L(Y) = T:(B Y B): the inner map's derivative in Delta [D.4].
-  MatrixXd Lin(K2, K2);
+    for (int b = 0; b < K; ++b) {
+      MatrixXd E = MatrixXd::Zero(K, K);
+      E(a, b) += 0.5, E(b, a) += 0.5;
+      perturb(K1_(a) * K1_(b) * E, Ks_(a, b) * E, L2_.dGamma[a + b * K], L2_.dV[a + b * K]);
+    }
+  // L2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd with B_ab = -V^X_ab, as a K^2 x K^2 matrix.
+  const int K2 = K * K;
+  MatrixXd L2mat(K2, K2);
   for (int j = 0; j < K2; ++j) {
-    VectorXd ej = VectorXd::Zero(K2);
-    ej(j) = 1.0;
-    Lin.col(j) = Tmat * flat(B * unflat(ej) * B);
+    MatrixXd Y = MatrixXd::Zero(K, K);
+    Y(j % K, j / K) = 1.0;
+    const MatrixXd RYR = L2_.R * Y * L2_.R;
+    for (int ab = 0; ab < K2; ++ab) L2mat(ab, j) = -RYR.cwiseProduct(L2_.dV[ab]).sum();
   }
-  const Eigen::PartialPivLU<MatrixXd> inner_lu(MatrixXd::Identity(K2, K2) - Lin);
+  L2_.L2mat = L2mat;
+  L2_.lu.compute(MatrixXd::Identity(K2, K2) - L2mat);
+  // Second moments for the full-gradient error: X = (E_00, 0) gives w^T P w, X = (0, E_00) |w|^2.
+  MatrixXd E00 = MatrixXd::Zero(K, K), Z = MatrixXd::Zero(K, K);
+  E00(0, 0) = 1.0;
+  perturb(E00, Z, L2_.dGamma_P, L2_.dV_P);
+  perturb(Z, E00, L2_.dGamma_I, L2_.dV_I);
+}
 
-  // Derivative of the inner solution for a perturbation (X_C, X_M) of (C, M) at fixed R.
-  struct Deriv {
-    MatrixXd dDelta, dGamma, dV;
-  };
-  auto derivative = [&](const MatrixXd& XC, const MatrixXd& XM) {
-    Deriv dv;
-    const VectorXd rhs = -Tmat * flat(XM + S.transpose() * XC * S);
-    dv.dDelta = unflat(inner_lu.solve(rhs));
-    dv.dGamma = S * dv.dDelta * S.transpose() - Gamma * XC * Gamma;
-    dv.dV = ga * (K1 * dv.dGamma * K1 + Ks_.cwiseProduct(dv.dDelta));
-    return dv;
-  };
-
+Errors Problem::errors_at(const std::vector<double>& varpi, std::vector<std::pair<std::string, double>>* order) const {
+  using Eigen::MatrixXd;
+  using Eigen::VectorXd;
+  const int K = K_, K2 = K * K;
   // Teacher: linear coefficients c, effective noise N, and the unfittable means s [D.5].
   VectorXd c(K), s = VectorXd::Zero(K);
   c(0) = phi_.kappa_1;
@@ -375,71 +280,46 @@ Errors Problem::level2(const Level1& l1, const std::vector<double>& varpi,
   MatrixXd N = Ngen;
   N(0, 0) += p_.delta_f;
   for (int j = 1; j < K; ++j) {
-    N(0, j) += p_.rho * std::sqrt(p_.delta_f * p_.delta_g);
-    N(j, 0) += p_.rho * std::sqrt(p_.delta_f * p_.delta_g);
+    const double cross = p_.rho * std::sqrt(p_.delta_f * p_.delta_g);
+    N(0, j) += cross, N(j, 0) += cross;
     N(j, j) += p_.delta_g;
   }
-
-  const VectorXd g = K1 * R * c;
-  const VectorXd Gg = Gamma * g;
-  // Per block (a, b): A_ab = -g^T Gamma^X g and B_ab = -V^X for X = (K1_a K1_b E_ab, Ks_ab E_ab).
-  std::vector<MatrixXd> Bab(K2);
-  MatrixXd A(K, K), F(K, K);
+  const MatrixXd& R = L2_.R;
+  const VectorXd g = K1_.asDiagonal() * (R * c);
+  const VectorXd Gg = L2_.Gamma * g;
+  // F_ab = c_a c_b - c_b K1_a (Gamma g)_a - c_a K1_b (Gamma g)_b + A_ab, A_ab = -g^T Gamma^X_ab g.
+  MatrixXd F(K, K);
   for (int a = 0; a < K; ++a)
-    for (int b = 0; b < K; ++b) {
-      MatrixXd E = MatrixXd::Zero(K, K);
-      E(a, b) += 0.5, E(b, a) += 0.5;
-      const Deriv dv = derivative(K1_(a) * K1_(b) * E, Ks_(a, b) * E);
-      A(a, b) = -g.dot(dv.dGamma * g);
-      Bab[a + b * K] = -dv.dV;
-      F(a, b) = c(a) * c(b) - c(b) * K1_(a) * Gg(a) - c(a) * K1_(b) * Gg(b) + A(a, b);
-    }
-  // E_lin = F + L2(E_lin + N), L2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd.
-  auto L2 = [&](const MatrixXd& Y) {
-    const MatrixXd RYR = R * Y * R;
-    MatrixXd out(K, K);
-    for (int a = 0; a < K; ++a)
-      for (int b = 0; b < K; ++b) out(a, b) = RYR.cwiseProduct(Bab[a + b * K]).sum();
-    return out;
-  };
-  MatrixXd L2mat(K2, K2);
-  for (int j = 0; j < K2; ++j) {
-    VectorXd ej = VectorXd::Zero(K2);
-    ej(j) = 1.0;
-    L2mat.col(j) = flat(L2(unflat(ej)));
-  }
-  const MatrixXd Elin =
-      unflat((MatrixXd::Identity(K2, K2) - L2mat).partialPivLu().solve(flat(F + L2(N))));
+    for (int b = 0; b < K; ++b)
+      F(a, b) = c(a) * c(b) - c(b) * K1_(a) * Gg(a) - c(a) * K1_(b) * Gg(b) - g.dot(L2_.dGamma[a + b * K] * g);
+  // E_lin = F + L2(E_lin + N)  <=>  (I - L2) E_lin = F + L2(N).
+  const VectorXd rhs = Eigen::Map<const VectorXd>(F.data(), K2) + L2_.L2mat * Eigen::Map<const VectorXd>(N.data(), K2);
+  const VectorXd sol = L2_.lu.solve(rhs);
+  const MatrixXd Elin = Eigen::Map<const MatrixXd>(sol.data(), K, K);
 
   Errors e;
   e.gen_f = Elin(0, 0) + Ngen(0, 0);
   for (int j = 1; j < K; ++j) e.gen_g += Elin(j, j) + Ngen(j, j);
   e.gen_h1 = e.gen_f + e.gen_g;
-  const MatrixXd Etrain = loss_.train_residual_covariance(V, Elin + N);
+  const MatrixXd Etrain = loss_.train_residual_covariance(L2_.V, Elin + N);
   e.train_f = Etrain(0, 0);
   for (int j = 1; j < K; ++j) e.train_g += Etrain(j, j);
-  // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2.
-  MatrixXd E00 = MatrixXd::Zero(K, K);
-  E00(0, 0) = 1.0;
-  const MatrixXd Z = MatrixXd::Zero(K, K);
+  // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2,
+  // with E[w^T Sigma_X w] = -g^T Gamma^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd.
   const MatrixXd RER = R * (Elin + N) * R;
-  auto second_moment = [&](const MatrixXd& XC, const MatrixXd& XM) {
-    const Deriv dv = derivative(XC, XM);
-    return -g.dot(dv.dGamma * g) + RER.cwiseProduct(-dv.dV).sum();
-  };
-  const double wPw = second_moment(E00, Z);  // w^T (Theta^T Theta / d) w
-  const double ww = second_moment(Z, E00);   // |w|^2
-  const double uw = Gg(0);                   // u^T w, u = Theta^T theta0 / sqrt(d)
+  const double wPw = -g.dot(L2_.dGamma_P * g) - RER.cwiseProduct(L2_.dV_P).sum();
+  const double ww = -g.dot(L2_.dGamma_I * g) - RER.cwiseProduct(L2_.dV_I).sum();
+  const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
   e.gen_grad = phi_.derivative_second_moment - 2.0 * mu1 * sig_.kappa_1 * uw + sig_.kappa_1 * sig_.kappa_1 * wPw +
                (sig_.derivative_second_moment - sig_.kappa_1 * sig_.kappa_1) * ww;
   if (order) {
     order->clear();
-    order->emplace_back("V_00", l1.V0);
-    order->emplace_back("Delta_00", l1.Delta0);
+    order->emplace_back("V_00", L2_.V(0, 0));
+    order->emplace_back("Delta_00", traces_->Delta()(0, 0));
     order->emplace_back("Vhat_00", p_.alpha * R(0, 0));
     if (k_) {
-      order->emplace_back("V_11", l1.V1);
-      order->emplace_back("Delta_11", l1.Delta1);
+      order->emplace_back("V_11", L2_.V(1, 1));
+      order->emplace_back("Delta_11", traces_->Delta()(1, 1));
       order->emplace_back("Vhat_11", p_.alpha * R(1, 1));
     }
     order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
@@ -525,13 +405,14 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
   }
   total.termination = numerics::TerminationType::kConverged;
   total.message = "converged: max |log V - log T(V)| = " + fmt_sci(total.residual);
-  out.result.errors = prob.level2(l1, params.varpi, &out.result.order_parameters);
+  prob.prepare_level2(l1);
+  out.result.errors = prob.errors_at(params.varpi, &out.result.order_parameters);
   // The law over varpi ~ N(0, I_k): errors are A0 + A2 |varpi|^2 [D.7].
   std::vector<double> zero(params.k, 0.0), unit(params.k, 0.0);
-  out.result.varpi_law.A0 = prob.level2(l1, zero, nullptr);
+  out.result.varpi_law.A0 = prob.errors_at(zero, nullptr);
   if (params.k) {
     unit[0] = 1.0;
-    const Errors e1 = prob.level2(l1, unit, nullptr);
+    const Errors e1 = prob.errors_at(unit, nullptr);
     for (const auto& f : error_fields())
       out.result.varpi_law.A2.*(f.second) = e1.*(f.second) - out.result.varpi_law.A0.*(f.second);
   }

@@ -10,6 +10,12 @@
 
 namespace srf::theory {
 
+// How the core traces of the saddle point are evaluated (theory/core_traces.hpp).
+enum class TraceMethod {
+  kDeterministic,  // deterministic equivalent, radial zeta quadrature (exact limit; default)
+  kSampled,        // the same traces on one sampled matrix of size trace_size (a check)
+};
+
 struct SaddlePointOptions {
   // Outer stopping rule on the self-consistency V = T(V) of the K x K matrix V (its independent
   // diagonal entries, docs/theory [D.3]), measured in relative terms:
@@ -18,9 +24,12 @@ struct SaddlePointOptions {
   int max_iterations = 200;          // Newton iterations per lambda-continuation stage
   int max_continuation_stages = 60;  // lambda from max(lambda, 1) down by continuation_factor
   double continuation_factor = 4.0;
-  // Radial nodes per panel and angular nodes of the zeta quadrature (k >= 1).
+  // Gauss-Legendre nodes per panel of the radial chi_k quadrature over zeta (k >= 1); no
+  // angular rule is needed since the integrands depend on |zeta| only (docs/theory [D.3]).
   int radial_nodes_per_panel = 10;
-  int angular_nodes = 24;
+  TraceMethod traces = TraceMethod::kDeterministic;
+  int trace_size = 1000;            // P of the sampled matrix (kSampled)
+  unsigned long long trace_seed = 1;  // its seed (kSampled)
   void validate() const;  // throws std::invalid_argument naming the field
 };
 
