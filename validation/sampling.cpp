@@ -1,6 +1,7 @@
 #include "validation/sampling.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,9 +20,53 @@ std::uint64_t stream_seed(std::uint64_t base_seed, std::uint64_t seed_index, std
   return splitmix64(splitmix64(splitmix64(base_seed) ^ seed_index) ^ stream);
 }
 
+namespace {
+// Doornik's constants for 128 layers: R is the start of the tail, V the common layer area.
+constexpr double kZigR = 3.442619855899;
+constexpr double kZigV = 9.91256303526217e-3;
+}  // namespace
+
+const NormalRng::Table& NormalRng::table() {
+  static const Table t = [] {
+    Table z{};
+    double f = std::exp(-0.5 * kZigR * kZigR);
+    z.x[0] = kZigV / f;  // the base layer's rectangle plus tail, as a rectangle of area V
+    z.x[1] = kZigR;
+    z.x[128] = 0.0;
+    for (int i = 2; i < 128; ++i) {
+      z.x[i] = std::sqrt(-2.0 * std::log(kZigV / z.x[i - 1] + f));
+      f = std::exp(-0.5 * z.x[i] * z.x[i]);
+    }
+    for (int i = 0; i < 128; ++i) z.ratio[i] = z.x[i + 1] / z.x[i];
+    return z;
+  }();
+  return t;
+}
+
+double NormalRng::uniform_open() { return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53; }
+
+double NormalRng::slow_path(int i, double u) {
+  const Table& z = table();
+  if (i == 0) {
+    // Tail beyond R (Marsaglia 1964): exact.
+    double x, y;
+    do {
+      x = std::log(uniform_open()) / kZigR;
+      y = std::log(uniform_open());
+    } while (-2.0 * y < x * x);
+    return u < 0.0 ? x - kZigR : kZigR - x;
+  }
+  // Wedge between the layer's rectangle and the density: accept with the exact probability.
+  const double x = u * z.x[i];
+  const double f0 = std::exp(-0.5 * (z.x[i] * z.x[i] - x * x));
+  const double f1 = std::exp(-0.5 * (z.x[i + 1] * z.x[i + 1] - x * x));
+  if (f1 + uniform_open() * (f0 - f1) < 1.0) return x;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 void NormalRng::fill_columns(Eigen::Ref<Eigen::MatrixXd> m) {
   for (Eigen::Index j = 0; j < m.cols(); ++j)
-    for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = normal_(engine_);
+    for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = (*this)();
 }
 
 Eigen::MatrixXd draw_sketch(const Eigen::VectorXd& theta0, const std::vector<double>& varpi, int k,

@@ -4,6 +4,7 @@
 // correlated label noise (eps, eps'_1..eps'_k).
 #include <Eigen/Dense>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -18,25 +19,43 @@ std::uint64_t splitmix64(std::uint64_t x);
 // depend on how many seeds run, in which order, or on how many threads.
 std::uint64_t stream_seed(std::uint64_t base_seed, std::uint64_t seed_index, std::uint64_t stream);
 
-// A standard-normal source. std::normal_distribution is deterministic for a fixed standard
-// library (libstdc++ uses the Marsaglia polar method), which is all reproducibility needs here.
+// A standard-normal source: std::mt19937_64 and a 128-layer ziggurat (Marsaglia & Tsang 2000,
+// in Doornik's 2005 ZIGNOR form: the uniform and the layer index come from separate bits, the
+// tail by Marsaglia's exact method). About 2-3x faster than std::normal_distribution, which
+// matters because a seed draws d p + (n + T) d normals. Deterministic: the output depends on
+// the seed only (no library-specific algorithm).
 class NormalRng {
  public:
   explicit NormalRng(std::uint64_t seed) : engine_(seed) {}
-  double operator()() { return normal_(engine_); }
+  double operator()() {
+    for (;;) {
+      const std::uint64_t bits = engine_();
+      const int i = static_cast<int>(bits & 0x7F);                         // layer: low 7 bits
+      const double u = static_cast<double>(bits >> 11) * 0x1.0p-52 - 1.0;  // [-1, 1): top 53 bits
+      if (std::fabs(u) < table().ratio[i]) return u * table().x[i];        // inside the layer: ~99 %
+      const double r = slow_path(i, u);
+      if (!std::isnan(r)) return r;
+    }
+  }
   // Fills m with i.i.d. N(0,1) entries, row by row (row i, then row i+1), so that drawing a
   // matrix in row blocks consumes the stream exactly as drawing it at once.
   template <class Matrix>
   void fill_rows(Matrix&& m) {
     for (Eigen::Index i = 0; i < m.rows(); ++i)
-      for (Eigen::Index j = 0; j < m.cols(); ++j) m(i, j) = normal_(engine_);
+      for (Eigen::Index j = 0; j < m.cols(); ++j) m(i, j) = (*this)();
   }
   // Fills m in column order (column j, then column j+1): contiguous for column-major storage.
   void fill_columns(Eigen::Ref<Eigen::MatrixXd> m);
 
  private:
+  struct Table {
+    double x[129];      // layer edges x_0 > x_1 = R > ... > x_128 = 0 (x_0 = V / f(R))
+    double ratio[128];  // x_{i+1} / x_i
+  };
+  static const Table& table();
+  double uniform_open();               // (0, 1)
+  double slow_path(int i, double u);   // wedge or tail; NaN means "rejected, draw again"
   std::mt19937_64 engine_;
-  std::normal_distribution<double> normal_;
 };
 
 // Gradient-sketch scaling: kNormal is MODEL.md's V with i.i.d. N(0,1) entries (|V_j| ~ sqrt d);
