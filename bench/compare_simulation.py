@@ -129,6 +129,7 @@ def main():
                     break
     except OSError:
         pass
+    load = os.getloadavg()[0]
     invocation = "bench/compare_simulation.py " + " ".join(shlex.quote(x) for x in sys.argv[1:])
     lines = [
         "# Benchmarks: simulation speed",
@@ -138,7 +139,8 @@ def main():
         f"Machine: {cpu}, {os.cpu_count()} cores; both programs with {a.threads} thread(s) "
         f"(OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = {a.threads}), the same OpenBLAS. "
         f"Model: tanh/tanh, alpha = 0.5, gamma = 0.8, lambda = 1e-3, {TEST_SAMPLES} test inputs, one seed, "
-        f"best of {a.repeat} runs (the machine may be shared). Times are of the simulation alone "
+        f"best of {a.repeat} interleaved runs; 1-minute load average {load:.1f} at the end (the machine "
+        "may be shared with other jobs, which slows both codes). Times are of the simulation alone "
         "(no process start-up or Python import).",
         "",
         f"Machine dgemm (numpy `A @ B`, 2000 x 2000): **{gemm:.1f} GFLOP/s**.",
@@ -172,7 +174,7 @@ def main():
             "",
             "What is held: Theta (d x p), the normal-equation matrix (p x p primal, or A (N x p) and A A^T (N x N) "
             "dual), the training features sigma and sigma' (n x p each, primal only) and row batches of "
-            "256 inputs; the test set is never held whole.",
+            "2^21 / p inputs (about 16 MiB per batch buffer); the test set is never held whole.",
         ]
     os.makedirs(os.path.dirname(a.output), exist_ok=True)
     with open(a.output, "w") as fh:

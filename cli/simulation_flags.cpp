@@ -16,7 +16,7 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
   cmd.add_option("--seed", o.base_seed, "base seed; seed s draws from streams of (seed, s) only")
       ->capture_default_str();
   cmd.add_option("--test-samples", o.test_samples, "fresh test inputs per seed")->capture_default_str();
-  cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch (bounds memory)")->capture_default_str();
+  cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch, bounds memory (0: about 16 MiB per buffer)")->capture_default_str();
   cmd.add_option("--sketch-scale", f.sketch_scale,
                  "normal: V ~ N(0,1) entries (MODEL.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
       ->capture_default_str();
@@ -40,7 +40,8 @@ validation::SimulationOptions SimulationFlags::resolve() const {
   if (o.threads < 0) throw std::invalid_argument("--threads = " + std::to_string(o.threads) + ": must be >= 0");
   if (o.test_samples < 1)
     throw std::invalid_argument("--test-samples = " + std::to_string(o.test_samples) + ": must be >= 1");
-  if (o.batch_rows < 1) throw std::invalid_argument("--batch-rows = " + std::to_string(o.batch_rows) + ": must be >= 1");
+  if (o.batch_rows < 0)
+    throw std::invalid_argument("--batch-rows = " + std::to_string(o.batch_rows) + ": must be >= 0 (0: automatic)");
   o.validate();
   return o;
 }

@@ -53,7 +53,7 @@ void SimulationOptions::validate() const {
   if (seeds < 1) bad_option("seeds", seeds, "must be >= 1");
   if (threads < 0) bad_option("threads", threads, "must be >= 0 (0: OpenMP default)");
   if (test_samples < 1) bad_option("test_samples", test_samples, "must be >= 1");
-  if (batch_rows < 1) bad_option("batch_rows", batch_rows, "must be >= 1");
+  if (batch_rows < 0) bad_option("batch_rows", batch_rows, "must be >= 0 (0: automatic)");
 }
 
 ProblemSize problem_size(const theory::ModelParams& params, int p) {
@@ -77,6 +77,11 @@ ProblemSize problem_size(const theory::ModelParams& params, int p) {
   s.n = static_cast<int>(n);
   s.d = static_cast<int>(d);
   return s;
+}
+
+int batch_rows_for(const SimulationOptions& options, int p) {
+  if (options.batch_rows > 0) return options.batch_rows;
+  return std::clamp((1 << 21) / std::max(p, 1), 64, 4096);
 }
 
 const Estimate& SimulationResult::estimate(const std::string& name) const {
@@ -203,7 +208,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     if (k > 0 && !gradient_rows_in_a) S_train.resize(n, p);
   }
 
-  const int batch = std::min(options.batch_rows, n);
+  const int batch = std::min(batch_rows_for(options, p), n);
   RowMatrix X;
   MatrixXd H, Fb, Sb, block;
   VectorXd omega, e(1 + k), block_b;
@@ -325,7 +330,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   }
   double sum_f = 0, sum_g = 0, sum_grad = 0;
   const int T = options.test_samples;
-  const int tbatch = std::min(options.batch_rows, T);
+  const int tbatch = std::min(batch_rows_for(options, p), T);
   RowMatrix G2;
   VectorXd f;
   for (int t0 = 0; t0 < T; t0 += tbatch) {
@@ -412,7 +417,7 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
     set_blas_threads(threads);
     try {
       for (int s = 0; s < options.seeds; ++s) {
-        res.per_seed[s] = simulate_seed(params, options, s, threads);
+        res.per_seed[s] = simulate_seed(params, options, s, 1);
         if (options.on_seed_done) options.on_seed_done(s + 1, options.seeds);
       }
     } catch (...) {

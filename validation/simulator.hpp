@@ -39,7 +39,10 @@ struct SimulationOptions {
   int seeds = 8;             // independent repetitions (fresh theta0, V, Theta, data)
   int threads = 0;           // 0: OpenMP's default (OMP_NUM_THREADS or the core count)
   int test_samples = 4000;   // fresh test inputs per seed for the gen_* errors
-  int batch_rows = 256;      // rows of X per batch; bounds the memory of feature buffers
+  // Rows of X per batch; bounds the memory of the feature buffers. 0: automatic, about 16 MiB
+  // per b x p buffer (2^21 / p rows, clamped to [64, 4096]): large enough that each BLAS call
+  // amortises its thread start-up, small enough that memory stays at the p x p matrices.
+  int batch_rows = 0;
   SketchScale sketch_scale = SketchScale::kNormal;
   VarpiMode varpi_mode = VarpiMode::kGiven;
   SolveMethod solve_method = SolveMethod::kAuto;
@@ -57,6 +60,9 @@ struct ProblemSize {
   int n = 0, p = 0, d = 0, k = 0;
 };
 ProblemSize problem_size(const theory::ModelParams& params, int p);
+
+// The batch size in rows that options.batch_rows means at p features.
+int batch_rows_for(const SimulationOptions& options, int p);
 
 struct SeedResult {
   int seed_index = 0;
@@ -88,8 +94,10 @@ struct SimulationResult {
 // the seeds run one after another and BLAS uses all threads.
 SimulationResult simulate(const theory::ModelParams& params, const SimulationOptions& options);
 
-// One seed, with whatever BLAS threading is in effect; `threads` parallelises the element-wise
-// work. Exposed for tests and benchmarks.
+// One seed, with whatever BLAS threading is in effect; `threads` > 1 also parallelises the
+// element-wise work with OpenMP (simulate passes 1: OpenMP workers spinning next to OpenBLAS's
+// own threads oversubscribe the cores and cost more than the activations they would share).
+// Exposed for tests and benchmarks.
 SeedResult simulate_seed(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
                          int threads = 1);
 
