@@ -99,12 +99,18 @@ void apply_activation(const theory::Activation& sigma, const MatrixXd& H, Matrix
   // sigmoid' = s (1 - s). Both are accurate to a few ulp in absolute terms, which is what
   // the products with w need.
   if (name == "tanh") {
-    for_each_column(H.cols(), threads, [&](Index j) {
-      for (Index i = 0; i < rows; ++i) {
-        const double t = std::tanh(H(i, j));
-        F(i, j) = t;
-        if (S) (*S)(i, j) = 1.0 - t * t;
-      }
+    // tanh h = sign(h) (1 - e)/(1 + e), e = exp(-2|h|) <= 1: Eigen's vectorised exp is several
+    // times faster than libm's tanh, exact to a few ulp in absolute terms (relative accuracy
+    // near h = 0 is not needed: the features enter through sums with w).
+    const Index cols_per_chunk = std::max<Index>(1, 4096 / std::max<Index>(rows, 1));
+    const Index chunks = (H.cols() + cols_per_chunk - 1) / cols_per_chunk;
+    for_each_column(chunks, threads, [&](Index c) {
+      const Index j0 = c * cols_per_chunk, nc = std::min(cols_per_chunk, H.cols() - j0);
+      const auto h = H.middleCols(j0, nc).array();
+      const Eigen::ArrayXXd e = (-2.0 * h.abs()).exp();
+      const Eigen::ArrayXXd t = (1.0 - e) / (1.0 + e);
+      F.middleCols(j0, nc).array() = (h < 0.0).select(-t, t);
+      if (S) S->middleCols(j0, nc).array() = 1.0 - t * t;
     });
   } else if (name == "sigmoid") {
     for_each_column(H.cols(), threads, [&](Index j) {
