@@ -1,0 +1,118 @@
+// sobolev-rf figure: the talk's figures from small TOML specs (figures/*.toml). For each spec:
+// theory along every curve (warm starts), simulation markers, the tidy CSVs and the gnuplot
+// script into --out-dir, then PDF and PNG through gnuplot. Every spec is parsed and validated
+// before anything is computed; a missing gnuplot is reported only after all CSVs are written,
+// so that no computation is lost (exit status 5).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/figure_compute.hpp"
+#include "cli/figure_render.hpp"
+#include "cli/figure_spec.hpp"
+
+namespace srf::cli {
+
+namespace {
+
+// Exit status when the data are written but the figures could not be rendered.
+constexpr int kRenderFailed = 5;
+
+struct FigureFlags {
+  std::vector<std::string> specs;
+  std::string out_dir = "out";
+  bool quick = false;
+  bool all_markers = false;
+  bool no_markers = false;
+  bool csv_only = false;
+};
+
+void run_figure(const FigureFlags& f) {
+  std::vector<FigureSpec> specs;
+  for (const auto& path : f.specs) specs.push_back(parse_figure_spec(path));
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (specs[i].output == specs[j].output)
+        throw std::invalid_argument(fmt::format("{}: output = \"{}\" is also the output of {}", specs[i].path,
+                                                specs[i].output, specs[j].path));
+  FigureRunOptions options;
+  options.out_dir = f.out_dir;
+  options.quick = f.quick;
+  options.markers = f.no_markers ? MarkerMode::kNone : f.all_markers ? MarkerMode::kAll : MarkerMode::kDefault;
+  try {
+    std::filesystem::create_directories(f.out_dir);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw std::invalid_argument("--out-dir = " + f.out_dir + ": cannot create: " + e.code().message());
+  }
+
+  const std::string gnuplot = f.csv_only ? "" : find_gnuplot();
+  std::vector<std::string> unrendered;
+  for (FigureSpec& spec : specs) {
+    const auto start = std::chrono::steady_clock::now();
+    if (options.quick) apply_quick(spec);
+    const FigureFiles files = compute_figure(spec, options);
+    const std::string script = gnuplot_script(spec, files);
+    const std::string script_path = (std::filesystem::path(f.out_dir) / (spec.output + ".gp")).string();
+    {
+      std::ofstream out(script_path);
+      if (!out) throw std::invalid_argument("--out-dir = " + f.out_dir + ": cannot write " + script_path);
+      out << script;
+    }
+    int failed = 0;
+    for (const auto& panel : files.curves)
+      for (const auto& c : panel) failed += c.failed_points;
+    if (failed)
+      std::cerr << fmt::format("sobolev-rf figure: {}: {} theory point(s) did not converge (left out as gaps)\n",
+                               spec.output, failed);
+    std::string rendered = "CSVs and " + script_path;
+    if (!f.csv_only) {
+      if (gnuplot.empty()) {
+        unrendered.push_back(spec.output);
+      } else {
+        try {
+          run_gnuplot(gnuplot, script, f.out_dir);
+        } catch (const std::runtime_error& e) {
+          throw CliError(kRenderFailed, fmt::format("figure {}: {} (the CSVs and {} are written)", spec.output,
+                                                    e.what(), script_path));
+        }
+        rendered = fmt::format("{0}/{1}.pdf, {0}/{1}.png", f.out_dir, spec.output);
+      }
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << fmt::format("{}: {} ({:.1f} s)\n", spec.output, rendered, seconds) << std::flush;
+  }
+  if (!unrendered.empty()) {
+    std::string names;
+    for (const auto& n : unrendered) names += (names.empty() ? "" : ", ") + n;
+    throw CliError(kRenderFailed,
+                   fmt::format("figure: gnuplot not found on PATH, so {} not rendered; the CSVs and the gnuplot "
+                               "scripts are in {} (install gnuplot, then: cd {} && gnuplot NAME.gp)",
+                               names, f.out_dir, f.out_dir));
+  }
+}
+
+void add_figure_command(CLI::App& app) {
+  auto flags = std::make_shared<FigureFlags>();
+  auto* cmd = app.add_subcommand(
+      "figure", "figures from TOML specs (figures/*.toml): CSVs, gnuplot script, PDF and PNG; exit 5: not rendered");
+  cmd->add_option("specs", flags->specs, "figure spec files (TOML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out-dir", flags->out_dir, "folder for the CSVs, scripts, PDFs and PNGs")->capture_default_str();
+  cmd->add_flag("--quick", flags->quick,
+                "cheaper markers: at most 8 points per curve, p <= 400, <= 3 seeds (20 for a varpi law)");
+  auto* all = cmd->add_flag("--all-markers", flags->all_markers,
+                            "also the marker sets flagged optional (expensive, e.g. large p)");
+  auto* none = cmd->add_flag("--no-markers", flags->no_markers, "theory curves only, no simulation");
+  all->excludes(none);
+  cmd->add_flag("--csv-only", flags->csv_only, "write the CSVs and gnuplot scripts, do not run gnuplot");
+  cmd->callback([flags] { run_figure(*flags); });
+}
+
+const CommandRegistrar reg(60, add_figure_command);
+
+}  // namespace
+}  // namespace srf::cli

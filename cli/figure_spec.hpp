@@ -1,0 +1,104 @@
+#pragma once
+// The TOML description of one figure (figures/*.toml): a title, an output name and panels, each
+// panel a list of curves. A curve is a theory sweep (as `sobolev-rf curve`), the law of the
+// errors over the sketch alignment varpi ~ N(0, I_k), or the one-dimensional Legendre example;
+// a theory curve may carry simulation markers. figures/README.md documents every key.
+//
+// Parsing validates everything (keys, sweeps, parameter values) before any computation, so a
+// typo costs no compute time: errors are std::invalid_argument("FILE:LINE: ...key...: rule").
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/sweep.hpp"
+#include "theory/model_params.hpp"
+#include "validation/simulator.hpp"
+
+namespace srf::cli {
+
+enum class CurveKind {
+  kTheory,               // errors along a sweep of one parameter
+  kVarpiLaw,             // CDF or density of A0 + A2 |varpi|^2, varpi ~ N(0, I_k), at one point
+  kLegendreError,        // 1D example: errors of the minimum-norm Legendre fit vs degree
+  kLegendreInterpolant,  // 1D example: the fitted function on [-1, 1] at one degree
+  kLegendreTarget,       // 1D example: the target function and its data points
+};
+
+// Simulation markers of a theory curve (or, for a varpi-law curve, the empirical CDF of
+// per-seed errors with varpi drawn).
+struct MarkerSpec {
+  std::vector<double> at;             // x values (the panel's x parameter); empty for varpi laws
+  theory::ModelParams params;         // the curve's parameters with the markers' overrides
+  validation::SimulationOptions options;
+  bool optional = false;              // expensive: computed only with --all-markers
+  std::string source;                 // "file:line" of the markers table, for messages
+};
+
+// The one-dimensional example of the talk: minimum-norm fit in Legendre polynomials of degree
+// <= p (p + 1 coefficients) to n samples of a target, with or without derivative samples.
+struct LegendreSpec {
+  std::string target = "runge";      // runge: 1/(1+25x^2) | sin3: sin(3x) | exp: exp(x)
+  int n = 8;                         // sample points
+  std::string nodes = "equispaced";  // equispaced (endpoints included) | random (uniform)
+  unsigned seed = 1;                 // for random nodes
+  bool hermite = false;              // data = "hermite": values and derivatives
+  bool normalised = true;            // orthonormal w.r.t. dx/2 (true) or numpy's P_j (false)
+  int degree = 0;                    // interpolant curves: the degree p
+};
+
+struct CurveSpec {
+  CurveKind kind = CurveKind::kTheory;
+  std::string label;                        // legend text
+  std::vector<std::string> quantities;      // names from theory::error_fields()
+  std::vector<std::string> quantity_labels; // legend suffix per quantity (default: MODEL.md names)
+  theory::ModelParams params;               // with the defaults and the curve's keys applied
+  std::string sweep_name;                   // the swept parameter (= the panel's x)
+  std::vector<double> sweep_values;         // theory: swept values; legendre_error: degrees
+  // Cost-normalised comparison: theory at alpha' = sample_factor * alpha (e.g. L2 trained on
+  // (k+1) n samples), plotted at the p/n of the sweep.
+  double sample_factor = 1.0;
+  // When > 0, gamma = d_over_n * alpha at every point: the sweep keeps d/n fixed (as in Mei &
+  // Montanari's double descent in p at fixed n and d) instead of d/p.
+  double d_over_n = 0.0;
+  // Each point at the lambda in [lambda_min, lambda_max] that minimises `optimise`.
+  bool optimal_lambda = false;
+  double lambda_min = 1e-8, lambda_max = 10.0;
+  std::string optimise = "gen_f";
+  std::string law = "cdf";                  // varpi_law: cdf | density
+  int law_points = 300;
+  LegendreSpec legendre;
+  std::optional<MarkerSpec> markers;
+  std::string color;                        // "#rrggbb"; empty: the panel's palette by index
+  int dash = 0;                             // gnuplot dash type; 0: by quantity index
+  std::string source;                       // "file:line" of the curve table
+};
+
+struct PanelSpec {
+  std::string title;
+  std::string x;  // p_over_n, alpha, lambda, varpi, ... ; "error" (laws), "degree", "x" (Legendre)
+  std::string x_label, y_label;
+  bool log_x = false, log_y = false;
+  std::optional<std::pair<double, double>> x_range, y_range;
+  std::string legend = "top right";  // gnuplot key position, or "off"
+  std::vector<CurveSpec> curves;
+};
+
+struct FigureSpec {
+  std::string path;    // the spec file
+  std::string title;
+  std::string output;  // base name of the CSV, .gp, .pdf and .png files
+  double panel_width = 4.6, panel_height = 3.5;  // inches per panel (PDF); PNG at 110 dpi
+  int columns = 0;     // panels per row; 0: all in one row (at most 3)
+  std::vector<PanelSpec> panels;
+};
+
+// Reads and validates a spec file. Throws std::invalid_argument naming the file, the line and
+// the key for unreadable TOML, unknown keys, malformed sweeps and bad parameter values.
+FigureSpec parse_figure_spec(const std::string& path);
+// The same from TOML text (`path` only names it in messages).
+FigureSpec parse_figure_spec_text(const std::string& text, const std::string& path);
+
+// Display names in MODEL.md's notation: gen_f -> "L2 test error", gen_h1 -> "H1 test error", ...
+std::string quantity_display_name(const std::string& quantity);
+
+}  // namespace srf::cli
