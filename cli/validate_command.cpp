@@ -1,5 +1,5 @@
 // `sobolev-rf validate`: the asymptotic theory against the finite-size simulation at sizes p and
-// 2p, point by point, with z-scores and the finite-size trend (validation/comparison.hpp).
+// 2p (--p-large), point by point, with z-scores and the finite-size trend (validation/comparison.hpp).
 //
 // Points come from one of
 //   * the model flags alone (one point),
@@ -42,6 +42,7 @@ struct ValidateArgs {
   std::string points_file;
   std::string output;
   double z_threshold = 4.0;
+  int p_large = 0;  // 0: 2p
 };
 
 std::string trim(const std::string& s) {
@@ -189,7 +190,9 @@ void run_validate(const ValidateArgs& a) {
   validation::SimulationOptions small = a.sim.resolve();
   if (small.seeds < 2) throw std::invalid_argument("--seeds = " + std::to_string(small.seeds) + ": validate needs >= 2 (standard errors)");
   validation::SimulationOptions large = small;
-  large.p = 2 * small.p;
+  large.p = a.p_large > 0 ? a.p_large : 2 * small.p;
+  if (a.p_large < 0 || large.p < small.p)
+    throw std::invalid_argument("--p-large = " + std::to_string(a.p_large) + ": must be >= --p (0: 2p)");
   const std::vector<theory::ModelParams> points = collect_points(a);
 
   std::ofstream csv;
@@ -275,6 +278,7 @@ void add_validate_command(CLI::App& app) {
                   "CSV of points: header of sigma,teacher,alpha,p_over_n,gamma,lambda,k,beta,delta_f,delta_g,rho,"
                   "varpi (varpi components separated by ';'), one point per line; empty cells take the flags");
   cmd->add_option("--output,-o", args->output, "also write the comparison as CSV to this file");
+  cmd->add_option("--p-large", args->p_large, "the larger simulation size (0: 2p)")->capture_default_str();
   cmd->add_option("--z-threshold", args->z_threshold, "disagreement: |z| above this at 2p, gap not shrinking")
       ->capture_default_str();
   cmd->callback([args] { run_validate(*args); });

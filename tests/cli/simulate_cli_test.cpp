@@ -103,7 +103,8 @@ TEST_CASE("simulate cli: bad input exits 2 with one line naming the flag") {
                                    {"simulate --k 1 --varpi 0.5 --varpi-drawn", "--varpi"},
                                    {"validate --p 20 --seeds 1", "--seeds"},
                                    {"validate --p 20 --sweep nope=1:2:3", "--sweep"},
-                                   {"validate --p 20 --points /nonexistent/points.csv", "--points"}}) {
+                                   {"validate --p 20 --points /nonexistent/points.csv", "--points"},
+                                   {"validate --p 20 --p-large 10", "--p-large"}}) {
     const Run r = run_exe(args);
     INFO(args << " -> " << r.err);
     CHECK(r.status == 2);
@@ -124,9 +125,10 @@ TEST_CASE("validate cli: table and CSV; exit 1 only on disagreement") {
   const std::string text = slurp(csv);
   CHECK(text.rfind("point,sigma,teacher", 0) == 0);
   CHECK(count_lines(text) == 1 + 2 * 3);  // header + 2 points x (train_f, gen_f, gen_grad)
-  // A threshold of 1e-12 standard errors makes every non-shrinking gap a disagreement: exit 1,
-  // after the table and the CSV are complete. (Fixed seed: the outcome is deterministic.)
-  const Run strict = run_exe(base + " --z-threshold 1e-12");
+  // Both sizes equal (--p-large = --p, same seeds): no gap can shrink, and a threshold of 1e-12
+  // standard errors makes every nonzero gap a disagreement: exit 1, after the table and the CSV
+  // are complete.
+  const Run strict = run_exe(base + " --p-large 40 --z-threshold 1e-12");
   CHECK(strict.status == 1);
   CHECK(count_lines(strict.err) == 1);
   CHECK(slurp(csv).find("DISAGREE") != std::string::npos);
