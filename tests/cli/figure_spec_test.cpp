@@ -1,0 +1,197 @@
+// The `figure` sub-command, run as the built executable (SOBOLEV_RF_EXE): spec validation (exit
+// 2 naming the key), the tidy CSV of a tiny spec, and a missing gnuplot reported after the CSVs.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FigureRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A fresh folder per test under the system temp folder, removed at the end.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() / ("srf_figure_test_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return path / name;
+  }
+};
+
+// Runs `[env] sobolev-rf args` through the shell; `env` is a prefix such as "PATH=/nowhere".
+FigureRun run_figure(const TempDir& dir, const std::string& args, const std::string& env = "") {
+  const char* exe = std::getenv("SOBOLEV_RF_EXE");
+  REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
+  const fs::path out = dir.path / "stdout.txt", err = dir.path / "stderr.txt";
+  const std::string cmd = env + (env.empty() ? "" : " ") + "\"" + exe + "\" " + args + " >\"" + out.string() +
+                          "\" 2>\"" + err.string() + "\"";
+  const int raw = std::system(cmd.c_str());
+  FigureRun r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, ',')) cells.push_back(cell);
+  return cells;
+}
+
+const char* kTinySpec = R"(title = "tiny"
+output = "tiny"
+[defaults]
+lambda = 0.1
+[[panel]]
+x = "p_over_n"
+log_y = true
+  [[panel.curve]]
+  label = "L2"
+  sweep = "p_over_n=0.5:1.5:3"
+  quantities = ["gen_f", "train_f"]
+)";
+
+// A spec with one broken line: `replace` substituted for `line` of the tiny spec.
+std::string tiny_with(const std::string& line, const std::string& replace) {
+  std::string s = kTinySpec;
+  const auto pos = s.find(line);
+  REQUIRE(pos != std::string::npos);
+  return s.replace(pos, line.size(), replace);
+}
+
+}  // namespace
+
+TEST_CASE("figure: an unknown key exits 2 with one line naming the key and the file") {
+  TempDir dir;
+  const fs::path spec = dir.write("bad.toml", tiny_with("lambda = 0.1", "lamda = 0.1"));
+  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --out-dir \"" + (dir.path / "out").string() + "\"");
+  CHECK(r.status == 2);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err.find("lamda") != std::string::npos);
+  CHECK(r.err.find("bad.toml:4") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path / "out" / "tiny.p1.c1.csv"));
+}
+
+TEST_CASE("figure: a malformed sweep or a bad parameter value exits 2 naming the key") {
+  TempDir dir;
+  const std::string out = " --out-dir \"" + (dir.path / "out").string() + "\"";
+  struct Case {
+    std::string line, replace, must_name;
+  };
+  const std::vector<Case> cases = {
+      {"sweep = \"p_over_n=0.5:1.5:3\"", "sweep = \"p_over_n=0.5:1.5\"", "sweep"},
+      {"sweep = \"p_over_n=0.5:1.5:3\"", "sweep = \"lambda=1e-3:1:3:log\"", "sweep"},  // not the panel's x
+      {"lambda = 0.1", "lambda = -1.0", "lambda"},
+      {"quantities = [\"gen_f\", \"train_f\"]", "quantities = [\"gen_f\", \"test_f\"]", "test_f"},
+      {"x = \"p_over_n\"", "x = \"p_over_m\"", "x"},
+      {"[defaults]", "[defaults]\nvarpi = 1.0\nk = -1", "k"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.replace);
+    const fs::path spec = dir.write("bad.toml", tiny_with(c.line, c.replace));
+    const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\"" + out);
+    CHECK(r.status == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find(c.must_name) != std::string::npos);
+    CHECK(r.err.find("bad.toml") != std::string::npos);
+  }
+  // Broken TOML itself: the parser's line.
+  const fs::path spec = dir.write("broken.toml", "title = \"unterminated\noutput = \"x\"\n");
+  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\"" + out);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("broken.toml:1") != std::string::npos);
+}
+
+TEST_CASE("figure: a tiny spec writes the tidy CSV with parameter, quantity and converged columns") {
+  TempDir dir;
+  const fs::path spec = dir.write("tiny.toml", kTinySpec);
+  const fs::path out = dir.path / "out";
+  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --csv-only --out-dir \"" + out.string() + "\"");
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const std::string csv = read_text(out / "tiny.p1.c1.csv");
+  REQUIRE(lines(csv) == 4);  // header + 3 points
+  std::stringstream ss(csv);
+  std::string header_line;
+  std::getline(ss, header_line);
+  const std::vector<std::string> header = split_csv_line(header_line);
+  for (const char* column : {"x", "sigma", "teacher", "alpha", "p_over_n", "gamma", "lambda", "k", "beta", "delta_f",
+                             "delta_g", "rho", "varpi", "train_f", "train_g", "gen_f", "gen_g", "gen_h1", "gen_grad",
+                             "converged"}) {
+    CAPTURE(column);
+    CHECK(std::find(header.begin(), header.end(), column) != header.end());
+  }
+  const auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::string row_line;
+  std::vector<double> xs;
+  while (std::getline(ss, row_line)) {
+    const std::vector<std::string> row = split_csv_line(row_line);
+    CHECK(row[col("converged")] == "1");
+    CHECK(std::stod(row[col("lambda")]) == doctest::Approx(0.1));
+    CHECK(std::stod(row[col("gen_f")]) > 0.0);
+    CHECK(std::stod(row[col("p_over_n")]) == doctest::Approx(std::stod(row[col("x")])));
+    xs.push_back(std::stod(row[col("x")]));
+  }
+  CHECK(xs == std::vector<double>{0.5, 1.0, 1.5});
+  // The gnuplot script sits next to the CSV and reads it.
+  const std::string script = read_text(out / "tiny.gp");
+  CHECK(script.find("tiny.p1.c1.csv") != std::string::npos);
+  CHECK(script.find("pdfcairo") != std::string::npos);
+  CHECK(script.find("pngcairo") != std::string::npos);
+  CHECK_FALSE(fs::exists(out / "tiny.png"));  // --csv-only
+}
+
+TEST_CASE("figure: without gnuplot on PATH the CSVs are written, then a clear error (exit 5)") {
+  TempDir dir;
+  const fs::path spec = dir.write("tiny.toml", kTinySpec);
+  const fs::path out = dir.path / "out";
+  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --out-dir \"" + out.string() + "\"",
+                                 "PATH=\"" + (dir.path / "no-tools").string() + "\"");
+  CHECK(r.status == 5);
+  CHECK(r.err.find("gnuplot not found") != std::string::npos);
+  CHECK(lines(read_text(out / "tiny.p1.c1.csv")) == 4);
+  CHECK(fs::exists(out / "tiny.gp"));
+  CHECK_FALSE(fs::exists(out / "tiny.pdf"));
+}
