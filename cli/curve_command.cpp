@@ -24,6 +24,7 @@ struct CurveFlags {
   std::string sweep;
   std::string output;  // empty: stdout
   bool varpi_average = false;
+  SolverFlags solver;
 };
 
 void run_curve(const CurveFlags& f) {
@@ -31,6 +32,7 @@ void run_curve(const CurveFlags& f) {
   // Validate every point before computing any, so that a bad sweep fails fast with exit 2.
   std::vector<theory::ModelParams> points;
   const theory::ModelParams base = f.model.resolve();
+  const theory::SaddlePointOptions options = f.solver.resolve();
   for (double v : sweep.values) {
     theory::ModelParams p = base;
     set_swept_parameter(p, sweep.name, v);
@@ -52,7 +54,7 @@ void run_curve(const CurveFlags& f) {
   theory::SaddlePointState state;
   int failed = 0;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const theory::SaddlePointSolution sol = theory::solve_saddle_point(points[i], {}, state);
+    const theory::SaddlePointSolution sol = theory::solve_saddle_point(points[i], options, state);
     if (sol.result.summary.converged()) state = sol.state;
     else ++failed;
     csv.write_row(points[i], sol.result);
@@ -71,6 +73,7 @@ void add_curve_command(CLI::App& app) {
   cmd->add_option("--output,-o", flags->output, "CSV file (default: standard output)");
   cmd->add_flag("--varpi-average", flags->varpi_average,
                 "add each error's law over varpi ~ N(0, I_k): _mean _std _q05 _q50 _q95 _A0 _A2 columns");
+  add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_curve(*flags); });
 }
 

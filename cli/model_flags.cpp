@@ -39,6 +39,43 @@ theory::ModelParams ModelFlags::resolve() const {
   return p;
 }
 
+theory::SaddlePointOptions SolverFlags::resolve() const {
+  theory::SaddlePointOptions o = options;
+  o.traces = traces == "sampled" ? theory::TraceMethod::kSampled : theory::TraceMethod::kDeterministic;
+  if (o.traces == theory::TraceMethod::kSampled && (o.trace_size < 10 || o.trace_size > 20000))
+    throw std::invalid_argument("--trace-size = " + std::to_string(o.trace_size) + ": must lie in [10, 20000]");
+  try {
+    o.validate();
+  } catch (const std::invalid_argument& e) {
+    // "SaddlePointOptions.max_iterations = 0: ..." -> "--max-iterations = 0: ..."
+    std::string m = e.what();
+    const std::string prefix = "SaddlePointOptions.";
+    if (m.rfind(prefix, 0) == 0) {
+      m = "--" + m.substr(prefix.size());
+      for (std::size_t i = 2; i < m.size() && m[i] != ' '; ++i)
+        if (m[i] == '_') m[i] = '-';
+    }
+    throw std::invalid_argument(m);
+  }
+  return o;
+}
+
+void add_solver_flags(CLI::App& cmd, SolverFlags& f) {
+  auto& o = f.options;
+  cmd.add_option("--tolerance", o.tolerance, "stop when max |log V - log T(V)| <= tolerance")->capture_default_str();
+  cmd.add_option("--max-iterations", o.max_iterations, "Newton iterations per lambda-continuation stage")
+      ->capture_default_str();
+  cmd.add_option("--max-continuation-stages", o.max_continuation_stages,
+                 "lambda-continuation stages (from max(lambda,1) down by 4) if a direct solve fails")
+      ->capture_default_str();
+  cmd.add_option("--traces", f.traces,
+                 "core traces: deterministic (the limit) | sampled (one sampled matrix of --trace-size, a check)")
+      ->check(CLI::IsMember({"deterministic", "sampled"}))
+      ->capture_default_str();
+  cmd.add_option("--trace-size", o.trace_size, "P of the sampled trace matrix")->capture_default_str();
+  cmd.add_option("--trace-seed", o.trace_seed, "seed of the sampled trace matrix")->capture_default_str();
+}
+
 void add_model_flags(CLI::App& cmd, ModelFlags& f) {
   auto& p = f.params;
   cmd.add_option("--sigma", p.sigma, "student activation sigma")->capture_default_str();

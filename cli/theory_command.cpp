@@ -1,6 +1,4 @@
 // sobolev-rf theory: the asymptotic errors at one parameter point.
-#include <boost/math/distributions/chi_squared.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -20,22 +18,12 @@ struct TheoryFlags {
   std::string format = "json";
   bool varpi_average = false;
   bool full = false;
-  std::string traces = "deterministic";
-  int trace_size = 1000;
-  unsigned long long trace_seed = 1;
+  SolverFlags solver;
 };
 
 void run_theory(const TheoryFlags& f) {
   const theory::ModelParams p = f.model.resolve();
-  theory::SaddlePointOptions options;
-  if (f.traces == "sampled") {
-    options.traces = theory::TraceMethod::kSampled;
-    options.trace_size = f.trace_size;
-    options.trace_seed = f.trace_seed;
-    if (f.trace_size < 10 || f.trace_size > 20000)
-      throw std::invalid_argument("--trace-size = " + std::to_string(f.trace_size) + ": must lie in [10, 20000]");
-  }
-  const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, options);
+  const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, f.solver.resolve());
   const theory::TheoryResult& r = sol.result;
   if (f.format == "json") {
     nlohmann::json j = theory_json(p, r, f.varpi_average);
@@ -59,12 +47,7 @@ void add_theory_command(CLI::App& app) {
   cmd->add_flag("--varpi-average", flags->varpi_average,
                 "report each error's law over varpi ~ N(0, I_k): mean, std, quantiles, A0, A2");
   cmd->add_flag("--full", flags->full, "add the residual history");
-  cmd->add_option("--traces", flags->traces,
-                  "core traces: deterministic (the limit) | sampled (one sampled matrix of --trace-size, a check)")
-      ->check(CLI::IsMember({"deterministic", "sampled"}))
-      ->capture_default_str();
-  cmd->add_option("--trace-size", flags->trace_size, "P of the sampled trace matrix")->capture_default_str();
-  cmd->add_option("--trace-seed", flags->trace_seed, "seed of the sampled trace matrix")->capture_default_str();
+  add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_theory(*flags); });
 }
 

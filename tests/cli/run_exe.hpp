@@ -1,0 +1,52 @@
+#pragma once
+// Runs the built sobolev-rf (path in SOBOLEV_RF_EXE, set by CTest) with a shell argument string
+// and captures exit status, stdout and stderr. For the command-line tests.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace srf_test {
+
+struct Run {
+  int status = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline Run run_exe(const std::string& args) {
+  const char* exe = std::getenv("SOBOLEV_RF_EXE");
+  REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
+  static std::atomic<int> counter{0};
+  const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const std::string out = "/tmp/srf_cli_" + tag + ".out", err = "/tmp/srf_cli_" + tag + ".err";
+  const std::string cmd = std::string("\"") + exe + "\" " + args + " >" + out + " 2>" + err;
+  const int raw = std::system(cmd.c_str());
+  Run r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+inline int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace srf_test
