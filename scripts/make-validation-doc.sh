@@ -17,6 +17,11 @@ for set in l2 sobolev; do
   "$exe" validate --points docs/validation/${set}_points.csv --p "$p" --seeds "$seeds" \
     --output docs/validation/${set}_results.csv >"$tmp/$set.txt" 2>&1 || status=$?
 done
+for k in 1 2; do
+  varpi=1; [ "$k" = 2 ] && varpi=1,0
+  /usr/bin/python3 scripts/varpi_law_check.py "$exe" "$p" 64 -- --sigma tanh --teacher tanh --p-over-n 0.5 \
+    --gamma 0.8 --lambda 1e-6 --k "$k" --varpi "$varpi" >"$tmp/law$k.md" || status=$?
+done
 secs=$(($(date +%s) - start))
 {
   echo "# Validation: theory against simulation"
@@ -45,6 +50,20 @@ secs=$(($(date +%s) - start))
   echo '```'
   cat "$tmp/sobolev.txt"
   echo '```'
+  echo
+  echo "## The law of the errors over the sketch draw"
+  echo
+  echo "Over varpi ~ N(0, I_k) every error is exactly A0 + A2 |varpi|^2 (docs/theory [D.7]), an affine"
+  echo "function of a chi-square variable with k degrees of freedom: mean A0 + k A2, std |A2| sqrt(2k)."
+  echo "The simulation draws V freely (\`--varpi-drawn\`), so each seed has its own varpi; the last"
+  echo "column is the rms over seeds of (simulated error − A0 − A2 |varpi_seed|^2): the law explains"
+  echo "the seed-to-seed spread when this is far below the simulation std."
+  for k in 1 2; do
+    echo
+    echo "### k = $k"
+    echo
+    cat "$tmp/law$k.md"
+  done
 } >"$out"
 echo "wrote $out (validate exit status $status)"
 exit $status
