@@ -174,7 +174,7 @@ def main():
             "",
             "What is held: Theta (d x p), the normal-equation matrix (p x p primal, or A (N x p) and A A^T (N x N) "
             "dual), the training features sigma and sigma' (n x p each, primal only) and row batches of "
-            "2^21 / p inputs (about 16 MiB per batch buffer); the test set is never held whole.",
+            "max(256, 2^19 / p) inputs (about 4 MiB per batch buffer); the test set is never held whole.",
         ]
     os.makedirs(os.path.dirname(a.output), exist_ok=True)
     with open(a.output, "w") as fh:

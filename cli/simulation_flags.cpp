@@ -16,7 +16,7 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
   cmd.add_option("--seed", o.base_seed, "base seed; seed s draws from streams of (seed, s) only")
       ->capture_default_str();
   cmd.add_option("--test-samples", o.test_samples, "fresh test inputs per seed")->capture_default_str();
-  cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch, bounds memory (0: about 16 MiB per buffer)")->capture_default_str();
+  cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch, bounds memory (0: about 4 MiB per buffer)")->capture_default_str();
   cmd.add_option("--sketch-scale", f.sketch_scale,
                  "normal: V ~ N(0,1) entries (MODEL.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
       ->capture_default_str();

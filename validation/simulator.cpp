@@ -81,7 +81,7 @@ ProblemSize problem_size(const theory::ModelParams& params, int p) {
 
 int batch_rows_for(const SimulationOptions& options, int p) {
   if (options.batch_rows > 0) return options.batch_rows;
-  return std::clamp((1 << 21) / std::max(p, 1), 64, 4096);
+  return std::clamp((1 << 19) / std::max(p, 1), 256, 2048);
 }
 
 const Estimate& SimulationResult::estimate(const std::string& name) const {

@@ -39,9 +39,10 @@ struct SimulationOptions {
   int seeds = 8;             // independent repetitions (fresh theta0, V, Theta, data)
   int threads = 0;           // 0: OpenMP's default (OMP_NUM_THREADS or the core count)
   int test_samples = 4000;   // fresh test inputs per seed for the gen_* errors
-  // Rows of X per batch; bounds the memory of the feature buffers. 0: automatic, about 16 MiB
-  // per b x p buffer (2^21 / p rows, clamped to [64, 4096]): large enough that each BLAS call
-  // amortises its thread start-up, small enough that memory stays at the p x p matrices.
+  // Rows of X per batch; bounds the memory of the feature buffers. 0: automatic, about 4 MiB
+  // per b x p buffer (2^19 / p rows, clamped to [256, 2048]): enough rows for BLAS to run at
+  // full speed, few enough that the buffers are reused rather than page-faulted in (16 MiB
+  // buffers cost 20 % of a p = 1000 seed in first-touch page faults).
   int batch_rows = 0;
   SketchScale sketch_scale = SketchScale::kNormal;
   VarpiMode varpi_mode = VarpiMode::kGiven;
