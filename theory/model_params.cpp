@@ -51,6 +51,8 @@ void ModelParams::validate() const {
   }
   for (double v : varpi)
     if (!std::isfinite(v)) bad("varpi", v, "must be finite");
+  if (k > 0 && !activation(sigma).has_useful_gradient)
+    throw std::invalid_argument("--sigma = " + sigma + ": has no useful gradient (sigma' = 0 a.e.), not allowed with --k > 0");
   if (k > 0 && !phi->has_useful_gradient)
     throw std::invalid_argument("--teacher = " + teacher + ": has no useful gradient, not allowed with --k > 0");
 }

@@ -62,7 +62,13 @@ class Problem {
     Ks_(0, 0) = sig_.kappa_star_sq;
   }
 
-  int dim() const { return k_ == 0 ? 1 : 2; }
+  // Unknowns of the outer Newton: V_00, and V_mm unless the gradient features have no random
+  // part (kappa'_1 = kappa'_star = 0, e.g. a linear sigma: sigma' is constant, its rows are pure
+  // spikes kappa_1 zeta_j), where V_mm = 0 exactly.
+  bool gradient_block() const {
+    return k_ > 0 && (sig_.kappa1_prime != 0.0 || sig_.kappa_star_prime_sq > 0.0);
+  }
+  int dim() const { return gradient_block() ? 2 : 1; }
 
   // The channel and the feature covariance at outer unknowns (V0, V1) [D.2]:
   //   R = W (I + V W)^{-1},  C = K1 R K1,  M = R o Ks  (diagonal entries).
@@ -94,10 +100,10 @@ class Problem {
   numerics::SolverSummary newton(double lambda, Level1& l1, numerics::SolverSummary& total) const {
     numerics::SolverSummary s;
     const int n = dim();
-    double y[2] = {std::log(l1.V0), k_ ? std::log(l1.V1) : 0.0};
+    double y[2] = {std::log(l1.V0), n == 2 ? std::log(l1.V1) : 0.0};
     double F[2];
     auto residual = [&](const double* yy, double* FF, Level1& st) {
-      double x[2] = {std::exp(yy[0]), k_ ? std::exp(yy[1]) : 0.0}, T[2];
+      double x[2] = {std::exp(yy[0]), n == 2 ? std::exp(yy[1]) : 0.0}, T[2];
       if (!outer_map(lambda, x, T, st)) return std::numeric_limits<double>::infinity();
       double r = 0.0;
       for (int i = 0; i < n; ++i) {
@@ -119,7 +125,7 @@ class Problem {
       }
       if (r <= o_.tolerance) {
         s.termination = numerics::TerminationType::kConverged;
-        l1.V0 = std::exp(y[0]), l1.V1 = k_ ? std::exp(y[1]) : 0.0;
+        l1.V0 = std::exp(y[0]), l1.V1 = n == 2 ? std::exp(y[1]) : 0.0;
         return s;
       }
       if (it == o_.max_iterations) break;
@@ -184,7 +190,7 @@ class Problem {
       x[0] = T[0], x[1] = T[1];
     }
     l1.V0 = std::max(x[0], 1e-12);
-    l1.V1 = k_ ? std::max(x[1], 1e-12) : 0.0;
+    l1.V1 = dim() == 2 ? std::max(x[1], 1e-12) : 0.0;
     return l1;
   }
 

@@ -168,3 +168,17 @@ TEST_CASE("lambda down to 1e-8 converges across activations, teachers and k") {
         CHECK(r.errors.gen_f >= 0);
       }
 }
+
+TEST_CASE("A linear student fits only the mean of the sketched gradient") {
+  // sigma = linear: sigma' = 1, so the gradient rows are the pure spikes zeta_j (no random part,
+  // V_mm = 0). The best the student can do is the constant varpi E phi', which the unpenalised
+  // spike fits exactly: gen_g = train_g = |varpi|^2 Var phi'(xi) (noiseless), for any p/n, lambda.
+  const auto cphi = srf::theory::gaussian_constants(srf::theory::activation("tanh"));
+  const double var_dphi = cphi.derivative_second_moment - cphi.kappa_1 * cphi.kappa_1;
+  for (double x : {0.5, 2.0, 4.0}) {
+    const auto r = solve_theory(point("linear", "tanh", x, 1e-2, 2, {1.0, -0.5}));
+    REQUIRE(r.summary.converged());
+    CHECK(rel(r.errors.gen_g, 1.25 * var_dphi) < 1e-9);
+    CHECK(rel(r.errors.train_g, 1.25 * var_dphi) < 1e-9);
+  }
+}
