@@ -199,13 +199,12 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   // Training labels, kept for the training errors.
   VectorXd y(n);
   MatrixXd g(n, k);
-  // Primal: normal matrix (lower triangle) and right-hand side; training features kept for
-  // the residuals. Dual: the whole of A (N x p, smaller than p x p) and b.
+  // Primal: the training features sigma, sigma' (n x p each), from which the normal equations
+  // are formed after the loop and the residuals after the solve. Dual: the whole of A (N x p,
+  // smaller than p x p) and b.
   MatrixXd normal_matrix, A, F_train, S_train;
   VectorXd rhs, b_all;
   if (primal) {
-    normal_matrix.setZero(p, p);
-    rhs.setZero(p);
     F_train.resize(n, p);
     if (k > 0) S_train.resize(n, p);
   } else {
@@ -216,8 +215,8 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
 
   const int batch = std::min(batch_rows_for(options, p), n);
   RowMatrix X;
-  MatrixXd H, Fb, Sb, block;
-  VectorXd omega, e(1 + k), block_b;
+  MatrixXd H, Fb, Sb;
+  VectorXd omega, e(1 + k);
   for (int i0 = 0; i0 < n; i0 += batch) {
     const int b = std::min(batch, n - i0);
     // Sample by sample: the input, then its 1 + k noises, so the stream does not depend on b.
@@ -252,11 +251,6 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
       }
     };
     if (primal) {
-      block.resize(br, p);
-      block_b.resize(br);
-      fill(block, block_b);
-      normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());  // dsyrk
-      rhs.noalias() += block.transpose() * block_b;
       F_train.middleRows(i0, b) = Fb;
       if (k > 0) S_train.middleRows(i0, b) = Sb;
     } else {
@@ -267,7 +261,26 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   }
   X.resize(0, 0);
   H.resize(0, 0);
-  block.resize(0, 0);
+
+  if (primal) {
+    // A^T A = F^T F + beta sum_m (S o zeta_m)^T (S o zeta_m), and (S o zeta_m)^T (S o zeta_m) =
+    // diag(zeta_m) S^T S diag(zeta_m), so the gradient part is (S^T S) o (zeta^T zeta): one
+    // symmetric rank-n update whatever k, instead of k of them (lower triangles only).
+    normal_matrix.setZero(p, p);
+    if (gradient_rows_in_a) {
+      normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(S_train.transpose(), params.beta);  // dsyrk
+      for (Index j = 0; j < p; ++j)
+        normal_matrix.col(j).tail(p - j).array() *=
+            (pr.zeta.rightCols(p - j).transpose() * pr.zeta.col(j)).array();
+    }
+    normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(F_train.transpose());  // dsyrk
+    // A^T b = F^T y + beta sum_m zeta_m o (S^T g_m).
+    rhs.noalias() = F_train.transpose() * y;
+    if (gradient_rows_in_a) {
+      const MatrixXd Sg = S_train.transpose() * g;  // p x k
+      for (int m = 0; m < k; ++m) rhs += params.beta * pr.zeta.row(m).transpose().cwiseProduct(Sg.col(m));
+    }
+  }
 
   // Solve, and get the training residuals r_f = y - f(x_i), r_g = g - V^T grad f(x_i).
   VectorXd w, r_f;
