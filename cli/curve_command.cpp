@@ -29,20 +29,8 @@ struct CurveFlags {
 
 void run_curve(const CurveFlags& f) {
   const Sweep sweep = parse_sweep_spec(f.sweep);
-  // Validate every point before computing any, so that a bad sweep fails fast with exit 2.
-  std::vector<theory::ModelParams> points;
-  const theory::ModelParams base = f.model.resolve();
+  const std::vector<theory::ModelParams> points = sweep_points(f.model.resolve(), sweep);
   const theory::SaddlePointOptions options = f.solver.resolve();
-  for (double v : sweep.values) {
-    theory::ModelParams p = base;
-    set_swept_parameter(p, sweep.name, v);
-    try {
-      p.validate();
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(fmt::format("--sweep {}={}: {}", sweep.name, v, e.what()));
-    }
-    points.push_back(p);
-  }
   std::ofstream file;
   if (!f.output.empty()) {
     file.open(f.output);

@@ -106,4 +106,22 @@ void set_swept_parameter(theory::ModelParams& p, const std::string& name, double
   }
 }
 
+std::vector<theory::ModelParams> sweep_points(const theory::ModelParams& base, const Sweep& sweep,
+                                              const std::string& flag) {
+  std::vector<theory::ModelParams> points;
+  for (double v : sweep.values) {
+    theory::ModelParams p = base;
+    set_swept_parameter(p, sweep.name, v);
+    try {
+      p.validate();
+    } catch (const std::invalid_argument& e) {
+      std::ostringstream os;
+      os << flag << " " << sweep.name << "=" << v << ": " << e.what();
+      throw std::invalid_argument(os.str());
+    }
+    points.push_back(p);
+  }
+  return points;
+}
+
 }  // namespace srf::cli

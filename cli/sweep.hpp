@@ -32,4 +32,10 @@ const std::vector<std::string>& swept_parameter_names();
 // unknown name.
 void set_swept_parameter(theory::ModelParams& params, const std::string& name, double value);
 
+// The validated parameter sets of `sweep` on top of `base`, in sweep order. Every point is
+// validated before any is computed, so a bad sweep fails fast: throws std::invalid_argument
+// naming the flag, the swept value and the broken rule.
+std::vector<theory::ModelParams> sweep_points(const theory::ModelParams& base, const Sweep& sweep,
+                                              const std::string& flag = "--sweep");
+
 }  // namespace srf::cli

@@ -147,19 +147,7 @@ std::vector<theory::ModelParams> collect_points(const ValidateArgs& a) {
   if (!a.points_file.empty()) return read_points_file(a.points_file, base_params(a.model));
   const theory::ModelParams base = a.model.resolve();
   if (a.sweep.empty()) return {base};
-  const Sweep sweep = parse_sweep_spec(a.sweep);
-  std::vector<theory::ModelParams> points;
-  for (double v : sweep.values) {
-    theory::ModelParams p = base;
-    set_swept_parameter(p, sweep.name, v);
-    try {
-      p.validate();
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(fmt::format("--sweep {}={}: {}", sweep.name, v, e.what()));
-    }
-    points.push_back(p);
-  }
-  return points;
+  return sweep_points(base, parse_sweep_spec(a.sweep));
 }
 
 std::string describe(const theory::ModelParams& p) {

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 p=${1:-800}
 seeds=${2:-16}
-exe=build/sobolev-rf
+exe=${SOBOLEV_RF_EXE:-build/sobolev-rf}
 [ -x "$exe" ] || { echo "build first: scripts/test.sh or scripts/run.sh" >&2; exit 2; }
 out=docs/validation.md
 tmp=$(mktemp -d)

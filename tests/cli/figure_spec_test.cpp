@@ -14,14 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_exe.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-struct FigureRun {
-  int status = -1;
-  std::string out, err;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -49,27 +46,6 @@ struct TempDir {
     return path / name;
   }
 };
-
-// Runs `[env] sobolev-rf args` through the shell; `env` is a prefix such as "PATH=/nowhere".
-FigureRun run_figure(const TempDir& dir, const std::string& args, const std::string& env = "") {
-  const char* exe = std::getenv("SOBOLEV_RF_EXE");
-  REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
-  const fs::path out = dir.path / "stdout.txt", err = dir.path / "stderr.txt";
-  const std::string cmd = env + (env.empty() ? "" : " ") + "\"" + exe + "\" " + args + " >\"" + out.string() +
-                          "\" 2>\"" + err.string() + "\"";
-  const int raw = std::system(cmd.c_str());
-  FigureRun r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
-}
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
 
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> cells;
@@ -105,9 +81,9 @@ std::string tiny_with(const std::string& line, const std::string& replace) {
 TEST_CASE("figure: an unknown key exits 2 with one line naming the key and the file") {
   TempDir dir;
   const fs::path spec = dir.write("bad.toml", tiny_with("lambda = 0.1", "lamda = 0.1"));
-  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --out-dir \"" + (dir.path / "out").string() + "\"");
+  const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\" --out-dir \"" + (dir.path / "out").string() + "\"");
   CHECK(r.status == 2);
-  CHECK(lines(r.err) == 1);
+  CHECK(srf_test::count_lines(r.err) == 1);
   CHECK(r.err.find("lamda") != std::string::npos);
   CHECK(r.err.find("bad.toml:4") != std::string::npos);
   CHECK_FALSE(fs::exists(dir.path / "out" / "tiny.p1.c1.csv"));
@@ -130,15 +106,15 @@ TEST_CASE("figure: a malformed sweep or a bad parameter value exits 2 naming the
   for (const auto& c : cases) {
     CAPTURE(c.replace);
     const fs::path spec = dir.write("bad.toml", tiny_with(c.line, c.replace));
-    const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\"" + out);
+    const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\"" + out);
     CHECK(r.status == 2);
-    CHECK(lines(r.err) == 1);
+    CHECK(srf_test::count_lines(r.err) == 1);
     CHECK(r.err.find(c.must_name) != std::string::npos);
     CHECK(r.err.find("bad.toml") != std::string::npos);
   }
   // Broken TOML itself: the parser's line.
   const fs::path spec = dir.write("broken.toml", "title = \"unterminated\noutput = \"x\"\n");
-  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\"" + out);
+  const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\"" + out);
   CHECK(r.status == 2);
   CHECK(r.err.find("broken.toml:1") != std::string::npos);
 }
@@ -147,10 +123,10 @@ TEST_CASE("figure: a tiny spec writes the tidy CSV with parameter, quantity and 
   TempDir dir;
   const fs::path spec = dir.write("tiny.toml", kTinySpec);
   const fs::path out = dir.path / "out";
-  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --csv-only --out-dir \"" + out.string() + "\"");
+  const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\" --csv-only --out-dir \"" + out.string() + "\"");
   REQUIRE_MESSAGE(r.status == 0, r.err);
   const std::string csv = read_text(out / "tiny.p1.c1.csv");
-  REQUIRE(lines(csv) == 4);  // header + 3 points
+  REQUIRE(srf_test::count_lines(csv) == 4);  // header + 3 points
   std::stringstream ss(csv);
   std::string header_line;
   std::getline(ss, header_line);
@@ -187,11 +163,11 @@ TEST_CASE("figure: without gnuplot on PATH the CSVs are written, then a clear er
   TempDir dir;
   const fs::path spec = dir.write("tiny.toml", kTinySpec);
   const fs::path out = dir.path / "out";
-  const FigureRun r = run_figure(dir, "figure \"" + spec.string() + "\" --out-dir \"" + out.string() + "\"",
+  const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\" --out-dir \"" + out.string() + "\"",
                                  "PATH=\"" + (dir.path / "no-tools").string() + "\"");
   CHECK(r.status == 5);
   CHECK(r.err.find("gnuplot not found") != std::string::npos);
-  CHECK(lines(read_text(out / "tiny.p1.c1.csv")) == 4);
+  CHECK(srf_test::count_lines(read_text(out / "tiny.p1.c1.csv")) == 4);
   CHECK(fs::exists(out / "tiny.gp"));
   CHECK_FALSE(fs::exists(out / "tiny.pdf"));
 }

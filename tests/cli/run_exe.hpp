@@ -26,13 +26,15 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-inline Run run_exe(const std::string& args) {
+// `env` is an optional shell prefix such as "PATH=/nowhere".
+inline Run run_exe(const std::string& args, const std::string& env = "") {
   const char* exe = std::getenv("SOBOLEV_RF_EXE");
   REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
   static std::atomic<int> counter{0};
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const std::string out = "/tmp/srf_cli_" + tag + ".out", err = "/tmp/srf_cli_" + tag + ".err";
-  const std::string cmd = std::string("\"") + exe + "\" " + args + " >" + out + " 2>" + err;
+  const std::string cmd =
+      env + (env.empty() ? "" : " ") + std::string("\"") + exe + "\" " + args + " >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());
   Run r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

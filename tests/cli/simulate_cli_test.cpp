@@ -10,43 +10,12 @@
 #include <sstream>
 #include <string>
 
-namespace {
+#include "cli/run_exe.hpp"
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Run run_exe(const std::string& args) {
-  const char* exe = std::getenv("SOBOLEV_RF_EXE");
-  REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
-  const std::string tag = std::to_string(reinterpret_cast<std::uintptr_t>(&args)) + std::to_string(std::rand());
-  const std::string out = "/tmp/srf_sim_cli_" + tag + ".out", err = "/tmp/srf_sim_cli_" + tag + ".err";
-  const std::string cmd = std::string("\"") + exe + "\" " + args + " >" + out + " 2>" + err;
-  const int raw = std::system(cmd.c_str());
-  Run r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-int count_lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
-}  // namespace
+using srf_test::count_lines;
+using srf_test::Run;
+using srf_test::run_exe;
+using srf_test::slurp;
 
 TEST_CASE("simulate cli: JSON output has every quantity with mean and se, sizes and parameters") {
   const Run r = run_exe(
