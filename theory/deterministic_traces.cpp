@@ -48,7 +48,7 @@ class DeterministicTraces final : public CoreTraces {
 
   // Inner fixed point [D.3]: Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e),
   // B = C (I + Delta C)^{-1}. k = 0: the Marchenko-Pastur Stieltjes transform in closed form.
-  // k >= 1: Newton on (Delta_00, Delta_mm) with the exact Jacobian.
+  // k >= 1: Newton on (log Delta_00, log Delta_mm) with the exact Jacobian.
   bool level1(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1, double& G0,
               double& G1) const override {
     if (!solve_inner(lambda, C0, C1, M0, M1, D0, D1)) return false;
@@ -66,50 +66,58 @@ class DeterministicTraces final : public CoreTraces {
       D1 = 0.0;
       return std::isfinite(D0) && D0 > 0.0;
     }
+    // Newton in y = log Delta on G(y) = y - log F(e^y), F the right-hand side: as for the outer
+    // equation (docs/theory [D.8]), F can grow faster than Delta (slope > 1) below the root, where
+    // Newton in Delta itself walks away from it; in log variables it does not.
     const double g = gamma_, kk = k_;
-    auto eval = [&](double d0, double d1, double G[2], double J[2][2]) {
+    auto eval = [&](double y0, double y1, double G[2], double J[2][2]) {
+      const double d0 = std::exp(y0), d1 = std::exp(y1);
       const double B0 = C0 / (1.0 + d0 * C0), B1 = C1 / (1.0 + d1 * C1);
       const RadialMoments m = moments(lambda + M0 + B0, M1 + B1);
-      G[0] = d0 - m.q1[0] / g;
-      G[1] = d1 - m.q1[1] / (g * kk);
+      const double F0 = m.q1[0] / g, F1 = m.q1[1] / (g * kk);
+      G[0] = y0 - std::log(F0);
+      G[1] = y1 - std::log(F1);
       if (J) {
-        J[0][0] = 1.0 - m.q2[0] * B0 * B0 / g;
-        J[0][1] = -m.q2[1] * B1 * B1 / g;
-        J[1][0] = -m.q2[1] * B0 * B0 / (g * kk);
-        J[1][1] = 1.0 - m.q2[2] * B1 * B1 / (g * kk);
+        // dF_a/dDelta_b, then J = I - diag(1/F) dF/dDelta diag(Delta).
+        J[0][0] = 1.0 - m.q2[0] * B0 * B0 / g * d0 / F0;
+        J[0][1] = -m.q2[1] * B1 * B1 / g * d1 / F0;
+        J[1][0] = -m.q2[1] * B0 * B0 / (g * kk) * d0 / F1;
+        J[1][1] = 1.0 - m.q2[2] * B1 * B1 / (g * kk) * d1 / F1;
       }
+      return std::isfinite(G[0]) && std::isfinite(G[1]);
     };
-    if (!(D0 > 0.0 && D1 > 0.0)) {
-      // Start from F(0): a lower bound of the solution (the map is increasing in Delta).
-      double G[2];
-      eval(0.0, 0.0, G, nullptr);
-      D0 = -G[0], D1 = -G[1];
+    double y0, y1;
+    if (D0 > 0.0 && D1 > 0.0) {
+      y0 = std::log(D0), y1 = std::log(D1);
+    } else {
+      // Start from F(0): a lower bound of the solution (F is increasing in Delta).
+      const RadialMoments m = moments(lambda + M0 + C0, M1 + C1);
+      y0 = std::log(m.q1[0] / g), y1 = std::log(m.q1[1] / (g * kk));
     }
     double G[2], J[2][2];
-    eval(D0, D1, G, J);
-    double res = std::max(std::fabs(G[0]) / D0, std::fabs(G[1]) / D1);
-    for (int it = 0; it < 200; ++it) {
-      if (res <= 1e-14) return true;
+    if (!eval(y0, y1, G, J)) return false;
+    double res = std::max(std::fabs(G[0]), std::fabs(G[1]));
+    for (int it = 0; it < 200 && res > 1e-14; ++it) {
       const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
       const double s0 = -(J[1][1] * G[0] - J[0][1] * G[1]) / det;
       const double s1 = -(-J[1][0] * G[0] + J[0][0] * G[1]) / det;
       bool accepted = false;
       for (double t = 1.0; t > 1e-12; t *= 0.5) {
-        const double n0 = D0 + t * s0, n1 = D1 + t * s1;
-        if (!(n0 > 0.0 && n1 > 0.0) || !std::isfinite(n0) || !std::isfinite(n1)) continue;
+        const double n0 = y0 + t * s0, n1 = y1 + t * s1;
         double Gn[2], Jn[2][2];
-        eval(n0, n1, Gn, Jn);
-        const double rn = std::max(std::fabs(Gn[0]) / n0, std::fabs(Gn[1]) / n1);
-        if (rn < res || rn <= 1e-14) {
-          D0 = n0, D1 = n1, res = rn;
+        if (!std::isfinite(n0) || !std::isfinite(n1) || !eval(n0, n1, Gn, Jn)) continue;
+        const double rn = std::max(std::fabs(Gn[0]), std::fabs(Gn[1]));
+        if (rn < res) {
+          y0 = n0, y1 = n1, res = rn;
           G[0] = Gn[0], G[1] = Gn[1];
           J[0][0] = Jn[0][0], J[0][1] = Jn[0][1], J[1][0] = Jn[1][0], J[1][1] = Jn[1][1];
           accepted = true;
           break;
         }
       }
-      if (!accepted) return res <= 1e-12;
+      if (!accepted) break;
     }
+    D0 = std::exp(y0), D1 = std::exp(y1);
     return res <= 1e-12;
   }
 

@@ -29,6 +29,10 @@ GaussianConstants compute_constants(const Activation& a) {
   if (c.kappa_star_sq < 1e-14) c.kappa_star_sq = 0.0;
   if (c.kappa_star_prime_sq < 1e-14) c.kappa_star_prime_sq = 0.0;
   if (std::abs(c.c_star) < 1e-14) c.c_star = 0.0;
+  // Likewise for coefficients that vanish by symmetry (kappa'_1 of sigmoid, kappa_0 of tanh):
+  // round-off of 1e-17 would otherwise enter C = K1 R K1 as a spurious 1e-36.
+  for (double* v : {&c.kappa_0, &c.kappa_1, &c.kappa1_prime})
+    if (std::abs(*v) < 1e-14) *v = 0.0;
   return c;
 }
 }  // namespace

@@ -318,6 +318,10 @@ Errors Problem::errors_at(const std::vector<double>& varpi, std::vector<std::pai
   const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
   e.gen_grad = phi_.derivative_second_moment - 2.0 * mu1 * sig_.kappa_1 * uw + sig_.kappa_1 * sig_.kappa_1 * wPw +
                (sig_.derivative_second_moment - sig_.kappa_1 * sig_.kappa_1) * ww;
+  // Errors are variances: round-off below zero (a realisable teacher, e.g. linear/linear with
+  // d < p, has gen_f = 0 exactly) is set to 0. Anything more negative is left visible.
+  for (const auto& [name, field] : error_fields())
+    if (e.*field < 0.0 && e.*field > -1e-12) e.*field = 0.0;
   if (order) {
     order->clear();
     order->emplace_back("V_00", L2_.V(0, 0));
