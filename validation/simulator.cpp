@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "validation/blas_control.hpp"
+#include "validation/tiled_products.hpp"
 
 namespace srf::validation {
 
@@ -235,7 +236,8 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
       for (int m = 0; m < k; ++m) g(i0 + i, m) = align[m] * dphi + std::sqrt(params.delta_g) * noise_b(i, 1 + m);
     }
     X *= inv_sqrt_d;  // after omega: H = X Theta / sqrt d with one b x d scaling
-    H.noalias() = X * pr.Theta;
+    H.resize(b, p);
+    tiled_product(X, pr.Theta, H, threads);
     apply_activation(sigma, H, Fb, k > 0 ? &Sb : nullptr, threads);
 
     // This batch's rows of A and b: [function rows; gradient rows of direction 1; ...].
@@ -268,12 +270,12 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     // symmetric rank-n update whatever k, instead of k of them (lower triangles only).
     normal_matrix.setZero(p, p);
     if (gradient_rows_in_a) {
-      normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(S_train.transpose(), params.beta);  // dsyrk
+      tiled_gram_lower(S_train, params.beta, normal_matrix, threads);
       for (Index j = 0; j < p; ++j)
         normal_matrix.col(j).tail(p - j).array() *=
             (pr.zeta.rightCols(p - j).transpose() * pr.zeta.col(j)).array();
     }
-    normal_matrix.selfadjointView<Eigen::Lower>().rankUpdate(F_train.transpose());  // dsyrk
+    tiled_gram_lower(F_train, 1.0, normal_matrix, threads);
     // A^T b = F^T y + beta sum_m zeta_m o (S^T g_m).
     rhs.noalias() = F_train.transpose() * y;
     if (gradient_rows_in_a) {
@@ -294,17 +296,17 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   if (primal) {
     normal_matrix.diagonal().array() += ridge;
     w = rhs;
-    cholesky_solve_in_place(normal_matrix, w);
+    tiled_cholesky_solve_in_place(normal_matrix, w, threads);
     normal_matrix.resize(0, 0);
     r_f = y - F_train * w;
     if (k > 0) r_g = g - S_train * zeta_w(w);
   } else {
     MatrixXd K(N, N);
     K.setZero();
-    K.selfadjointView<Eigen::Lower>().rankUpdate(A);  // A A^T, dsyrk
+    tiled_gram_lower(A.transpose(), 1.0, K, threads);  // A A^T
     K.diagonal().array() += ridge;
     VectorXd c = b_all;
-    cholesky_solve_in_place(K, c);
+    tiled_cholesky_solve_in_place(K, c, threads);
     K.resize(0, 0);
     w.noalias() = A.transpose() * c;
     // b - A w = b - A A^T c = ridge c exactly: the residual without cancellation.
@@ -342,7 +344,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   VectorXd c0;
   if (via_gram) {
     Q.setZero(p, p);
-    Q.selfadjointView<Eigen::Lower>().rankUpdate(pr.Theta.transpose(), 1.0 / d);
+    tiled_gram_lower(pr.Theta, 1.0 / d, Q, threads);
     Q.triangularView<Eigen::StrictlyUpper>() = Q.transpose();
     c0.noalias() = pr.Theta.transpose() * pr.theta0;
     c0 *= inv_sqrt_d;
@@ -358,7 +360,8 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     test_rng.fill_rows(X);
     omega.noalias() = X * pr.theta0;
     X *= inv_sqrt_d;
-    H.noalias() = X * pr.Theta;
+    H.resize(b, p);
+    tiled_product(X, pr.Theta, H, threads);
     apply_activation(sigma, H, Fb, &Sb, threads);
     f.noalias() = Fb * w;
     VectorXd dphi(b);
@@ -378,14 +381,16 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     // U = S .* w^T (row i: s_i .* w), reusing H's storage.
     H = Sb.array().rowwise() * w.transpose().array();
     if (via_gram) {
-      G2.noalias() = H * Q;
+      G2.resize(b, p);
+      tiled_product(H, Q, G2, threads);
       const VectorXd lin = H * c0;
       for (int i = 0; i < b; ++i) {
         const double quad = G2.row(i).dot(H.row(i));
         sum_grad += dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + quad;
       }
     } else {
-      G2.noalias() = H * pr.Theta.transpose();
+      G2.resize(b, d);
+      tiled_product(H, pr.Theta.transpose(), G2, threads);
       G2 *= inv_sqrt_d;  // row i: grad f(x_i)^T
       for (int i = 0; i < b; ++i) sum_grad += (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
     }
@@ -433,10 +438,13 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
     if (previous_blas > 0) set_blas_threads(previous_blas);
     if (failure) std::rethrow_exception(failure);
   } else {
-    set_blas_threads(threads);
+    // Seeds one after another; inside a seed the large products run as fixed tiles on
+    // single-threaded BLAS (validation/tiled_products.hpp), so the thread count changes the
+    // speed and never the bits.
+    set_blas_threads(1);
     try {
       for (int s = 0; s < options.seeds; ++s) {
-        res.per_seed[s] = simulate_seed(params, options, s, 1);
+        res.per_seed[s] = simulate_seed(params, options, s, threads);
         if (options.on_seed_done) options.on_seed_done(s + 1, options.seeds);
       }
     } catch (...) {

@@ -81,7 +81,7 @@ struct SimulationResult {
   ProblemSize size;
   int seeds = 0;
   int threads = 0;             // threads used in total
-  bool seeds_in_parallel = false;  // true: one seed per thread, single-threaded BLAS
+  bool seeds_in_parallel = false;  // true: one seed per thread; false: threads share each seed
   std::vector<SeedResult> per_seed;  // in seed order
   // mean and standard error of each reported error, in theory::error_fields() order
   std::vector<std::pair<std::string, Estimate>> estimates;
@@ -89,17 +89,16 @@ struct SimulationResult {
   const Estimate& estimate(const std::string& name) const;  // throws std::out_of_range
 };
 
-// Runs options.seeds seeds (validating params and options first). Seeds run in parallel, one per
-// thread with single-threaded BLAS, when seeds >= 2 and threads >= 2; then every seed's
-// numbers are bitwise identical whatever the thread count. With a single seed (or one thread)
-// the seeds run one after another and BLAS uses all threads; multithreaded BLAS may round
-// differently from single-threaded (observed ~1e-13 relative), so bitwise equality across
-// thread counts holds for seeds >= threads >= 2 and for threads = 1, not for one seed.
+// Runs options.seeds seeds (validating params and options first). BLAS always runs on one
+// thread. Seeds run in parallel, one per thread, when seeds >= 2 and threads >= 2; otherwise
+// one after another, each seed's large products split into fixed tiles shared among the
+// threads (validation/tiled_products.hpp). Either way every seed performs the same
+// floating-point operations in the same order: results are bitwise identical whatever the
+// thread count (multithreaded OpenBLAS would change the last bits, ~1e-13 relative).
 SimulationResult simulate(const theory::ModelParams& params, const SimulationOptions& options);
 
-// One seed, with whatever BLAS threading is in effect; `threads` > 1 also parallelises the
-// element-wise work with OpenMP (simulate passes 1: OpenMP workers spinning next to OpenBLAS's
-// own threads oversubscribe the cores and cost more than the activations they would share).
+// One seed; `threads` shares its tiled products and element-wise work among OpenMP threads.
+// Call it with single-threaded BLAS (as simulate does) for results independent of `threads`.
 // Exposed for tests and benchmarks.
 SeedResult simulate_seed(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
                          int threads = 1);
