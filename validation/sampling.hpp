@@ -14,8 +14,8 @@ namespace srf::validation {
 // SplitMix64 finaliser: a bijective mixer, so distinct inputs give well-separated seeds.
 std::uint64_t splitmix64(std::uint64_t x);
 
-// The seed of stream `stream` (0: problem and training data, 1: test inputs) of seed index
-// `seed_index` under `base_seed`. Depends on these three numbers only, so a seed's draws do not
+// The seed of stream `stream` (0: problem and training data, 1 + c: chunk c of the test
+// inputs) of seed index `seed_index` under `base_seed`. Depends on these three numbers only, so a seed's draws do not
 // depend on how many seeds run, in which order, or on how many threads.
 std::uint64_t stream_seed(std::uint64_t base_seed, std::uint64_t seed_index, std::uint64_t stream);
 

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -23,6 +24,10 @@ using Eigen::VectorXd;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 namespace {
+
+// Test inputs per independent chunk (and random stream) of the test set; a fixed number, so the
+// draws do not depend on the thread count or on batch_rows.
+constexpr int kTestChunk = 256;
 
 [[noreturn]] void bad_option(const std::string& field, double value, const std::string& rule) {
   std::ostringstream os;
@@ -332,13 +337,15 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   out.errors.train_f = r_f.squaredNorm() / n;
   out.errors.train_g = k > 0 ? r_g.squaredNorm() / n : 0.0;
 
-  // Test: fresh inputs from stream 1, noiseless targets.
-  NormalRng test_rng(stream_seed(options.base_seed, static_cast<std::uint64_t>(seed_index), 1));
+  // Test: fresh inputs, noiseless targets, in chunks of kTestChunk inputs. Chunk c draws from
+  // its own stream 1 + c, so the chunks are independent: they run in parallel (single-threaded
+  // BLAS inside each) and their partial sums are added in chunk order, so the result does not
+  // depend on the thread count.
   const MatrixXd P = zeta_w(w);
-  // Full gradient grad f(x) = Theta (s .* w) / sqrt d. If d <= p, form it (b x d per batch);
+  // Full gradient grad f(x) = Theta (s .* w) / sqrt d. If d <= p, form it (b x d per chunk);
   // otherwise use the p x p Gram Q = Theta^T Theta / d:
   //   |a theta0 - grad f|^2 = a^2 - 2 a (theta0^T Theta / sqrt d) u + u^T Q u,  u = s .* w.
-  // Either way one GEMM per test batch, of the smaller inner size.
+  // Either way one GEMM per test chunk, of the smaller inner size.
   const bool via_gram = d > p;
   MatrixXd Q;
   VectorXd c0;
@@ -349,52 +356,51 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     c0.noalias() = pr.Theta.transpose() * pr.theta0;
     c0 *= inv_sqrt_d;
   }
-  double sum_f = 0, sum_g = 0, sum_grad = 0;
   const int T = options.test_samples;
-  const int tbatch = std::min(batch_rows_for(options, p), T);
-  RowMatrix G2;
-  VectorXd f;
-  for (int t0 = 0; t0 < T; t0 += tbatch) {
-    const int b = std::min(tbatch, T - t0);
-    X.resize(b, d);
-    test_rng.fill_rows(X);
-    omega.noalias() = X * pr.theta0;
-    X *= inv_sqrt_d;
-    H.resize(b, p);
-    tiled_product(X, pr.Theta, H, threads);
-    apply_activation(sigma, H, Fb, &Sb, threads);
-    f.noalias() = Fb * w;
+  const int chunks = (T + kTestChunk - 1) / kTestChunk;
+  std::vector<std::array<double, 3>> partial(static_cast<std::size_t>(chunks));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && chunks > 1)
+  for (int c = 0; c < chunks; ++c) {
+    const int t0 = c * kTestChunk, b = std::min(kTestChunk, T - t0);
+    NormalRng test_rng(stream_seed(options.base_seed, static_cast<std::uint64_t>(seed_index),
+                                   1 + static_cast<std::uint64_t>(c)));
+    RowMatrix Xt(b, d), G2;
+    test_rng.fill_rows(Xt);
+    const VectorXd om = Xt * pr.theta0;
+    Xt *= inv_sqrt_d;
+    MatrixXd Ht = Xt * pr.Theta, Ft, St;
+    apply_activation(sigma, Ht, Ft, &St, 1);
+    const VectorXd f = Ft * w;
+    double sf = 0, sg = 0, sgrad = 0;
     VectorXd dphi(b);
     for (int i = 0; i < b; ++i) {
-      const double r = phi.value(omega[i]) - f[i];
-      sum_f += r * r;
-      dphi[i] = phi.derivative(omega[i]);
+      const double r = phi.value(om[i]) - f[i];
+      sf += r * r;
+      dphi[i] = phi.derivative(om[i]);
     }
     if (k > 0) {
-      const MatrixXd sketched = Sb * P;  // b x k: V^T grad f(x_i)
+      const MatrixXd sketched = St * P;  // b x k: V^T grad f(x_i)
       for (int i = 0; i < b; ++i)
         for (int m = 0; m < k; ++m) {
           const double r = align[m] * dphi[i] - sketched(i, m);
-          sum_g += r * r;
+          sg += r * r;
         }
     }
-    // U = S .* w^T (row i: s_i .* w), reusing H's storage.
-    H = Sb.array().rowwise() * w.transpose().array();
+    // U = S .* w^T (row i: s_i .* w), reusing Ht's storage.
+    Ht = St.array().rowwise() * w.transpose().array();
     if (via_gram) {
-      G2.resize(b, p);
-      tiled_product(H, Q, G2, threads);
-      const VectorXd lin = H * c0;
-      for (int i = 0; i < b; ++i) {
-        const double quad = G2.row(i).dot(H.row(i));
-        sum_grad += dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + quad;
-      }
+      G2.noalias() = Ht * Q;
+      const VectorXd lin = Ht * c0;
+      for (int i = 0; i < b; ++i) sgrad += dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + G2.row(i).dot(Ht.row(i));
     } else {
-      G2.resize(b, d);
-      tiled_product(H, pr.Theta.transpose(), G2, threads);
+      G2.noalias() = Ht * pr.Theta.transpose();
       G2 *= inv_sqrt_d;  // row i: grad f(x_i)^T
-      for (int i = 0; i < b; ++i) sum_grad += (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
+      for (int i = 0; i < b; ++i) sgrad += (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
     }
+    partial[static_cast<std::size_t>(c)] = {sf, sg, sgrad};
   }
+  double sum_f = 0, sum_g = 0, sum_grad = 0;
+  for (const auto& [sf, sg, sgrad] : partial) sum_f += sf, sum_g += sg, sum_grad += sgrad;
   out.errors.gen_f = sum_f / T;
   out.errors.gen_g = k > 0 ? sum_g / T : 0.0;
   out.errors.gen_h1 = out.errors.gen_f + out.errors.gen_g;
