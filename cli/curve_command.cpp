@@ -9,11 +9,11 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/curve_csv.hpp"
 #include "cli/model_flags.hpp"
 #include "cli/progress.hpp"
-#include "cli/sweep.hpp"
-#include "theory/saddle_point.hpp"
+#include "report/curve_csv.hpp"
+#include "theory/curve.hpp"
+#include "theory/parameter_sweep.hpp"
 
 namespace srf::cli {
 
@@ -28,8 +28,8 @@ struct CurveFlags {
 };
 
 void run_curve(const CurveFlags& f) {
-  const Sweep sweep = parse_sweep_spec(f.sweep);
-  const std::vector<theory::ModelParams> points = sweep_points(f.model.resolve(), sweep);
+  const theory::Sweep sweep = theory::parse_sweep_spec(f.sweep, "--sweep");
+  const std::vector<theory::ModelParams> points = theory::sweep_points(f.model.resolve(), sweep, "--sweep");
   const theory::SaddlePointOptions options = f.solver.resolve();
   std::ofstream file;
   if (!f.output.empty()) {
@@ -37,17 +37,13 @@ void run_curve(const CurveFlags& f) {
     if (!file) throw std::invalid_argument("--output = " + f.output + ": cannot open for writing");
   }
   std::ostream& out = f.output.empty() ? std::cout : file;
-  CurveCsvWriter csv(out, f.varpi_average);
+  report::CurveCsvWriter csv(out, f.varpi_average);
   Progress progress("curve " + sweep.name, static_cast<int>(points.size()));
-  theory::SaddlePointState state;
-  int failed = 0;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const theory::SaddlePointSolution sol = theory::solve_saddle_point(points[i], options, state);
-    if (sol.result.summary.converged()) state = sol.state;
-    else ++failed;
-    csv.write_row(points[i], sol.result);
+  const int failed = theory::solve_curve(points, options, [&](std::size_t i, const theory::ModelParams& p,
+                                                              const theory::SaddlePointSolution& sol) {
+    csv.write_row(p, sol.result);
     progress.update(static_cast<int>(i + 1));
-  }
+  });
   if (failed)
     std::cerr << fmt::format("sobolev-rf curve: {} of {} points did not converge (rows flagged converged=0)\n",
                              failed, points.size());

@@ -12,13 +12,17 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/figure_compute.hpp"
-#include "cli/figure_render.hpp"
-#include "cli/figure_spec.hpp"
+#include "cli/progress.hpp"
+#include "plotting/csv_tables.hpp"
+#include "plotting/figure_data.hpp"
+#include "plotting/figure_spec.hpp"
+#include "plotting/gnuplot_script.hpp"
 
 namespace srf::cli {
 
 namespace {
+
+using namespace srf::plotting;
 
 // Exit status when the data are written but the figures could not be rendered.
 constexpr int kRenderFailed = 5;
@@ -41,8 +45,6 @@ void run_figure(const FigureFlags& f) {
         throw std::invalid_argument(fmt::format("{}: output = \"{}\" is also the output of {}", specs[i].path,
                                                 specs[i].output, specs[j].path));
   FigureRunOptions options;
-  options.out_dir = f.out_dir;
-  options.quick = f.quick;
   options.markers = f.no_markers ? MarkerMode::kNone : f.all_markers ? MarkerMode::kAll : MarkerMode::kDefault;
   try {
     std::filesystem::create_directories(f.out_dir);
@@ -54,8 +56,12 @@ void run_figure(const FigureFlags& f) {
   std::vector<std::string> unrendered;
   for (FigureSpec& spec : specs) {
     const auto start = std::chrono::steady_clock::now();
-    if (options.quick) apply_quick(spec);
-    const FigureFiles files = compute_figure(spec, options);
+    if (f.quick) apply_quick(spec);
+    Progress progress("figure " + spec.output, 1);
+    FigureRunOptions run = options;
+    if (progress.enabled()) run.on_progress = [&](int done, int total) { progress.update(done, total); };
+    CsvTables csv(f.out_dir);
+    const FigureFiles files = compute_figure(spec, run, csv);
     const std::string script = gnuplot_script(spec, files);
     const std::string script_path = (std::filesystem::path(f.out_dir) / (spec.output + ".gp")).string();
     {
@@ -63,9 +69,7 @@ void run_figure(const FigureFlags& f) {
       if (!out) throw std::invalid_argument("--out-dir = " + f.out_dir + ": cannot write " + script_path);
       out << script;
     }
-    int failed = 0;
-    for (const auto& panel : files.curves)
-      for (const auto& c : panel) failed += c.failed_points;
+    const int failed = files.failed_points();
     if (failed)
       std::cerr << fmt::format("sobolev-rf figure: {}: {} theory point(s) did not converge (left out as gaps)\n",
                                spec.output, failed);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/model_flags.hpp"
+#include "theory/model_params.hpp"
 
 namespace srf::cli {
 
@@ -46,6 +48,10 @@ int main(int argc, char** argv) {
   } catch (const srf::cli::CliError& e) {
     std::cerr << "sobolev-rf: " << e.what() << "\n";
     return e.status;
+  } catch (const srf::theory::InvalidParameter& e) {
+    // The library names the field ("lambda = 0: ..."); the CLI user typed the flag.
+    std::cerr << "sobolev-rf: error: " << srf::cli::flag_message(e.field(), e.what()) << "\n";
+    return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "sobolev-rf: error: " << e.what() << "\n";
     return 2;

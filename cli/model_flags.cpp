@@ -1,42 +1,52 @@
 #include "cli/model_flags.hpp"
 
-#include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "theory/parameter_registry.hpp"
 
 namespace srf::cli {
 
-std::vector<double> parse_double_list(const std::string& text, const std::string& flag) {
-  std::vector<double> out;
-  if (text.empty()) return out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    try {
-      std::size_t pos = 0;
-      const double v = std::stod(item, &pos);
-      if (pos != item.size()) throw std::invalid_argument("trailing characters");
-      out.push_back(v);
-    } catch (const std::exception&) {
-      throw std::invalid_argument(flag + " = '" + text + "': '" + item + "' is not a number");
-    }
-  }
-  return out;
+std::string flag_message(const std::string& field, const std::string& message) {
+  if (message.rfind(field, 0) == 0) return theory::flag_name(field) + message.substr(field.size());
+  return message;
+}
+
+theory::ModelParams ModelFlags::base() const {
+  theory::ModelParams p;
+  for (const auto& [name, option] : given)
+    if (option->count() > 0) theory::set_model_parameter_text(p, name, text.at(name));
+  return p;
 }
 
 theory::ModelParams ModelFlags::resolve() const {
-  theory::ModelParams p = params;
-  if (p_over_n) {
-    if (!std::isfinite(*p_over_n) || !(*p_over_n > 0.0)) {
-      std::ostringstream os;
-      os << "--p-over-n = " << *p_over_n << ": must be finite and > 0";
-      throw std::invalid_argument(os.str());
-    }
-    p.alpha = 1.0 / *p_over_n;
-  }
-  p.varpi = parse_double_list(varpi_text, "--varpi");
+  const theory::ModelParams p = base();
   p.validate();
   return p;
+}
+
+bool ModelFlags::has(const std::string& name) const {
+  for (const auto& [n, option] : given)
+    if (n == name) return option->count() > 0;
+  return false;
+}
+
+void add_model_flags(CLI::App& cmd, ModelFlags& f) {
+  const theory::ModelParams defaults;
+  const std::vector<std::string> cells = theory::model_parameter_cells(defaults);
+  const auto& params = theory::model_parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string name(params[i].name);
+    CLI::Option* o = cmd.add_option(theory::flag_name(name), f.text[name], std::string(params[i].description));
+    if (name != "p_over_n" && name != "varpi") o->default_str(cells[i]);
+    switch (params[i].type) {
+      case theory::ParameterType::kText: o->type_name("NAME"); break;
+      case theory::ParameterType::kInteger: o->type_name("INT"); break;
+      case theory::ParameterType::kReal: o->type_name("FLOAT"); break;
+      case theory::ParameterType::kRealList: o->type_name("FLOAT,..."); break;
+    }
+    f.given.emplace_back(name, o);
+  }
+  cmd.get_option("--alpha")->excludes(cmd.get_option("--p-over-n"));
 }
 
 theory::SaddlePointOptions SolverFlags::resolve() const {
@@ -51,9 +61,9 @@ theory::SaddlePointOptions SolverFlags::resolve() const {
     std::string m = e.what();
     const std::string prefix = "SaddlePointOptions.";
     if (m.rfind(prefix, 0) == 0) {
-      m = "--" + m.substr(prefix.size());
-      for (std::size_t i = 2; i < m.size() && m[i] != ' '; ++i)
-        if (m[i] == '_') m[i] = '-';
+      const std::string rest = m.substr(prefix.size());
+      const std::string field = rest.substr(0, rest.find(' '));
+      m = flag_message(field, rest);
     }
     throw std::invalid_argument(m);
   }
@@ -74,23 +84,6 @@ void add_solver_flags(CLI::App& cmd, SolverFlags& f) {
       ->capture_default_str();
   cmd.add_option("--trace-size", o.trace_size, "P of the sampled trace matrix")->capture_default_str();
   cmd.add_option("--trace-seed", o.trace_seed, "seed of the sampled trace matrix")->capture_default_str();
-}
-
-void add_model_flags(CLI::App& cmd, ModelFlags& f) {
-  auto& p = f.params;
-  cmd.add_option("--sigma", p.sigma, "student activation sigma")->capture_default_str();
-  cmd.add_option("--teacher", p.teacher, "teacher function phi")->capture_default_str();
-  auto* a = cmd.add_option("--alpha", p.alpha, "alpha = n/p")->capture_default_str();
-  auto* pn = cmd.add_option("--p-over-n", f.p_over_n, "p/n = 1/alpha (replaces --alpha)");
-  a->excludes(pn);
-  cmd.add_option("--gamma", p.gamma, "gamma = d/p")->capture_default_str();
-  cmd.add_option("--lambda", p.lambda, "ridge penalty lambda > 0")->capture_default_str();
-  cmd.add_option("--k", p.k, "number of sketched gradient directions (0 = L2 training)")->capture_default_str();
-  cmd.add_option("--beta", p.beta, "weight of the gradient loss")->capture_default_str();
-  cmd.add_option("--delta-f", p.delta_f, "function-label noise variance Delta_f")->capture_default_str();
-  cmd.add_option("--delta-g", p.delta_g, "gradient-label noise variance Delta_g")->capture_default_str();
-  cmd.add_option("--rho", p.rho, "correlation of function and gradient noise")->capture_default_str();
-  cmd.add_option("--varpi", f.varpi_text, "alignment varpi = V^T theta0, k comma-separated values");
 }
 
 }  // namespace srf::cli

@@ -1,9 +1,13 @@
 #pragma once
-// The flags that map one-to-one onto ModelParams, shared by theory, curve, simulate, validate.
+// The model flags, one per entry of the parameter registry (theory/parameter_registry.hpp):
+// --sigma, --teacher, --alpha | --p-over-n, --gamma, --lambda, --k, --beta, --delta-f,
+// --delta-g, --rho, --varpi. Shared by theory, curve, simulate, validate.
 #include <CLI/CLI.hpp>
 
-#include <optional>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "theory/model_params.hpp"
 #include "theory/saddle_point.hpp"
@@ -11,11 +15,13 @@
 namespace srf::cli {
 
 struct ModelFlags {
-  theory::ModelParams params;
-  std::optional<double> p_over_n;  // --p-over-n X is --alpha 1/X
-  std::string varpi_text;          // "0.7" or "1.0,-0.5"
-  // Applies --p-over-n and --varpi, then params.validate(); throws std::invalid_argument.
+  std::map<std::string, std::string> text;                  // as typed, by parameter name
+  std::vector<std::pair<std::string, CLI::Option*>> given;  // the options, by parameter name
+  // The defaults of ModelParams with the given flags applied, not validated.
+  theory::ModelParams base() const;
+  // base(), validated. Throws theory::InvalidParameter (the CLI names the flag).
   theory::ModelParams resolve() const;
+  bool has(const std::string& name) const;  // was --name given?
 };
 
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);
@@ -31,7 +37,8 @@ struct SolverFlags {
 };
 void add_solver_flags(CLI::App& cmd, SolverFlags& flags);
 
-// Parses "a,b,c" into doubles; throws std::invalid_argument naming `flag` on a malformed list.
-std::vector<double> parse_double_list(const std::string& text, const std::string& flag);
+// A library message that starts with a field name ("lambda = 0: ...") as the CLI says it
+// ("--lambda = 0: ..."); other messages are returned unchanged.
+std::string flag_message(const std::string& field, const std::string& message);
 
 }  // namespace srf::cli

@@ -11,6 +11,10 @@ class Progress {
   Progress(std::string label, int total);
   ~Progress();  // ends the line if anything was shown
   void update(int done);
+  void update(int done, int total) {  // the total may become known late
+    total_ = total;
+    update(done);
+  }
   bool enabled() const { return enabled_; }
 
  private:

@@ -1,8 +1,8 @@
 #include "cli/simulation_flags.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
-#include "cli/theory_report.hpp"
 
 namespace srf::cli {
 
@@ -18,7 +18,7 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
   cmd.add_option("--test-samples", o.test_samples, "fresh test inputs per seed")->capture_default_str();
   cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch, bounds memory (0: about 4 MiB per buffer)")->capture_default_str();
   cmd.add_option("--sketch-scale", f.sketch_scale,
-                 "normal: V ~ N(0,1) entries (MODEL.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
+                 "normal: V ~ N(0,1) entries (docs/model.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
       ->capture_default_str();
   cmd.add_flag("--varpi-drawn", f.varpi_drawn, "draw V freely (varpi = V^T theta0 random, reported per seed)");
   cmd.add_option("--solve", f.solve, "auto | primal | dual (auto: the smaller system)")->capture_default_str();
@@ -47,41 +47,14 @@ validation::SimulationOptions SimulationFlags::resolve() const {
 }
 
 theory::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim) {
-  ModelFlags m = model;
+  theory::ModelParams p = model.base();
   if (sim.varpi_drawn) {
-    if (!m.varpi_text.empty()) throw std::invalid_argument("--varpi = " + m.varpi_text + ": not allowed with --varpi-drawn");
-    std::string zeros;
-    for (int j = 0; j < m.params.k; ++j) zeros += j ? ",0" : "0";
-    m.varpi_text = zeros;
+    if (model.has("varpi"))
+      throw std::invalid_argument("--varpi = " + model.text.at("varpi") + ": not allowed with --varpi-drawn");
+    p.varpi.assign(static_cast<std::size_t>(std::max(p.k, 0)), 0.0);
   }
-  return m.resolve();
-}
-
-nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& o,
-                               const validation::SimulationResult& r) {
-  nlohmann::json j = theory_params_json(params);  // the same names and layout as `theory`
-  if (o.varpi_mode == validation::VarpiMode::kDrawn) j["varpi"] = nullptr;
-  j["n"] = r.size.n;
-  j["p"] = r.size.p;
-  j["d"] = r.size.d;
-  j["k"] = r.size.k;
-  j["seeds"] = r.seeds;
-  j["threads"] = r.threads;
-  j["seeds_in_parallel"] = r.seeds_in_parallel;
-  j["base_seed"] = o.base_seed;
-  j["test_samples"] = o.test_samples;
-  j["sketch_scale"] = o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal";
-  j["varpi_mode"] = o.varpi_mode == validation::VarpiMode::kDrawn ? "drawn" : "given";
-  for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
-  nlohmann::json seeds = nlohmann::json::array();
-  for (const auto& s : r.per_seed) {
-    nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", s.primal ? "primal" : "dual"}};
-    for (const auto& [name, field] : theory::error_fields()) js[name] = s.errors.*field;
-    seeds.push_back(js);
-  }
-  j["per_seed"] = seeds;
-  j["wall_seconds"] = r.wall_seconds;
-  return j;
+  p.validate();
+  return p;
 }
 
 }  // namespace srf::cli

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "cli/theory_report.hpp"
+#include "report/theory_json.hpp"
 #include "theory/saddle_point.hpp"
 
 namespace srf::cli {
@@ -26,7 +27,7 @@ void run_theory(const TheoryFlags& f) {
   const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, f.solver.resolve());
   const theory::TheoryResult& r = sol.result;
   if (f.format == "json") {
-    nlohmann::json j = theory_json(p, r, f.varpi_average);
+    nlohmann::json j = report::theory_json(p, r, f.varpi_average);
     if (f.full) j["residual_history"] = r.summary.residual_history;
     std::cout << j.dump(2) << "\n";
   } else {

@@ -2,23 +2,22 @@
 
 #include <cmath>
 #include <sstream>
-#include <stdexcept>
 
 #include "theory/activation.hpp"
 
 namespace srf::theory {
 
 namespace {
-[[noreturn]] void bad(const std::string& flag, double value, const std::string& rule) {
+[[noreturn]] void bad(const std::string& field, double value, const std::string& rule) {
   std::ostringstream os;
-  os << "--" << flag << " = " << value << ": " << rule;
-  throw std::invalid_argument(os.str());
+  os << field << " = " << value << ": " << rule;
+  throw InvalidParameter(field, os.str());
 }
-void finite_positive(const char* flag, double v) {
-  if (!std::isfinite(v) || !(v > 0.0)) bad(flag, v, "must be finite and > 0");
+void finite_positive(const char* field, double v) {
+  if (!std::isfinite(v) || !(v > 0.0)) bad(field, v, "must be finite and > 0");
 }
-void finite_nonnegative(const char* flag, double v) {
-  if (!std::isfinite(v) || !(v >= 0.0)) bad(flag, v, "must be finite and >= 0");
+void finite_nonnegative(const char* field, double v) {
+  if (!std::isfinite(v) || !(v >= 0.0)) bad(field, v, "must be finite and >= 0");
 }
 }  // namespace
 
@@ -26,13 +25,13 @@ void ModelParams::validate() const {
   try {
     (void)activation(sigma);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("--sigma: ") + e.what());
+    throw InvalidParameter("sigma", std::string("sigma: ") + e.what());
   }
   const Activation* phi = nullptr;
   try {
     phi = &activation(teacher);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("--teacher: ") + e.what());
+    throw InvalidParameter("teacher", std::string("teacher: ") + e.what());
   }
   finite_positive("alpha", alpha);
   finite_positive("gamma", gamma);
@@ -40,21 +39,22 @@ void ModelParams::validate() const {
   if (k < 0) bad("k", k, "must be >= 0");
   if (k > 8) bad("k", k, "must be <= 8 (k is a fixed, small number of sketch directions)");
   finite_nonnegative("beta", beta);
-  finite_nonnegative("delta-f", delta_f);
-  finite_nonnegative("delta-g", delta_g);
+  finite_nonnegative("delta_f", delta_f);
+  finite_nonnegative("delta_g", delta_g);
   if (!std::isfinite(rho) || rho < -1.0 || rho > 1.0) bad("rho", rho, "must lie in [-1, 1]");
   if (k * rho * rho > 1.0) bad("rho", rho, "needs k * rho^2 <= 1 (k = " + std::to_string(k) + ")");
   if (static_cast<int>(varpi.size()) != k) {
     std::ostringstream os;
-    os << "--varpi has " << varpi.size() << " value(s), needs k = " << k;
-    throw std::invalid_argument(os.str());
+    os << "varpi has " << varpi.size() << " value(s), needs k = " << k;
+    throw InvalidParameter("varpi", os.str());
   }
   for (double v : varpi)
     if (!std::isfinite(v)) bad("varpi", v, "must be finite");
   if (k > 0 && !activation(sigma).has_useful_gradient)
-    throw std::invalid_argument("--sigma = " + sigma + ": has no useful gradient (sigma' = 0 a.e.), not allowed with --k > 0");
+    throw InvalidParameter("sigma", "sigma = " + sigma +
+                                        ": has no useful gradient (sigma' = 0 a.e.), not allowed with k > 0");
   if (k > 0 && !phi->has_useful_gradient)
-    throw std::invalid_argument("--teacher = " + teacher + ": has no useful gradient, not allowed with --k > 0");
+    throw InvalidParameter("teacher", "teacher = " + teacher + ": has no useful gradient, not allowed with k > 0");
 }
 
 }  // namespace srf::theory

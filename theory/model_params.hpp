@@ -1,5 +1,9 @@
 #pragma once
-// The parameters of MODEL.md's model, as one plain struct validated once at the boundary.
+// The parameters of the model (docs/model.md), as one plain struct validated once at the
+// boundary. Every parameter's name, type and one-line description is declared once, in
+// theory/parameter_registry.hpp, and used by the CLI flags, sweeps, figure specs, points files,
+// CSV columns and the Python package.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,9 +22,21 @@ struct ModelParams {
   double rho = 0.0;              // corr(eps, eps'_j); needs k rho^2 <= 1
   std::vector<double> varpi;     // alignment varpi = V^T theta0 in R^k (length k)
 
-  // Throws std::invalid_argument with a one-line message naming the offending parameter
-  // (by its CLI flag name), its value and the broken rule.
+  // Throws InvalidParameter with a one-line message naming the offending field (as spelled in
+  // this struct: "lambda", "delta_f"), its value and the broken rule.
   void validate() const;
+};
+
+// A bad value of one named parameter. what() starts with the field's name ("lambda = 0: must
+// be finite and > 0"); a front end may replace that name by its own spelling (a CLI flag).
+class InvalidParameter : public std::invalid_argument {
+ public:
+  InvalidParameter(std::string field, const std::string& message)
+      : std::invalid_argument(message), field_(std::move(field)) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
 };
 
 }  // namespace srf::theory

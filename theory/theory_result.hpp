@@ -1,7 +1,9 @@
 #pragma once
-// What the asymptotic theory reports at one parameter point (MODEL.md "Reported quantities",
+// What the asymptotic theory reports at one parameter point (docs/model.md "Reported quantities",
 // all conditional on varpi), plus how the saddle-point solve ended.
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,12 +20,21 @@ struct Errors {
   double gen_grad = 0;  // E |phi'(omega) theta0 - grad f(x)|^2
 };
 
-// Names and accessors of the reported errors, in MODEL.md's order (for tables, CSV, JSON).
+// Names and accessors of the reported errors, in the order of docs/model.md (for tables, CSV, JSON).
 inline const std::vector<std::pair<const char*, double Errors::*>>& error_fields() {
   static const std::vector<std::pair<const char*, double Errors::*>> f = {
       {"train_f", &Errors::train_f}, {"train_g", &Errors::train_g}, {"gen_f", &Errors::gen_f},
       {"gen_g", &Errors::gen_g},     {"gen_h1", &Errors::gen_h1},   {"gen_grad", &Errors::gen_grad}};
   return f;
+}
+
+// The error named `name` (a name of error_fields()); throws std::invalid_argument otherwise.
+inline double error_value(const Errors& e, std::string_view name) {
+  for (const auto& [n, field] : error_fields())
+    if (name == n) return e.*field;
+  std::string known;
+  for (const auto& [n, field] : error_fields()) known += (known.empty() ? "" : ", ") + std::string(n);
+  throw std::invalid_argument("unknown error '" + std::string(name) + "'; known: " + known);
 }
 
 // Over the sketch draw varpi ~ N(0, I_k) every error is exactly A0 + A2 |varpi|^2

@@ -9,7 +9,7 @@ namespace srf::validation {
 void ComparisonOptions::validate() const {
   if (!std::isfinite(z_threshold) || !(z_threshold > 0.0)) {
     std::ostringstream os;
-    os << "--z-threshold = " << z_threshold << ": must be finite and > 0";
+    os << "z_threshold = " << z_threshold << ": must be finite and > 0";
     throw std::invalid_argument(os.str());
   }
 }
@@ -71,6 +71,28 @@ std::vector<QuantityComparison> compare_point(const theory::ModelParams& params,
     out.push_back(compare_quantity(name, value, available, small.estimate(name), large.estimate(name), options));
   }
   return out;
+}
+
+PointValidation validate_point(const theory::ModelParams& params, const SimulationOptions& small,
+                               const SimulationOptions& large, const ComparisonOptions& options,
+                               const std::function<void()>& on_simulation_done) {
+  PointValidation v;
+  v.params = params;
+  try {
+    v.theory = theory::solve_saddle_point(params).result;
+    v.have_theory = true;
+    v.theory_status = v.theory.summary.converged()
+                          ? "converged"
+                          : std::string("not converged (") + numerics::to_string(v.theory.summary.termination) + ")";
+  } catch (const std::exception& e) {
+    v.theory_status = std::string("not available: ") + e.what();
+  }
+  v.small = simulate(params, small);
+  if (on_simulation_done) on_simulation_done();
+  v.large = simulate(params, large);
+  if (on_simulation_done) on_simulation_done();
+  v.quantities = compare_point(params, v.have_theory ? &v.theory : nullptr, v.small, v.large, options);
+  return v;
 }
 
 }  // namespace srf::validation

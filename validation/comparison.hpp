@@ -5,11 +5,13 @@
 // (simulation mean - theory) / (standard error over seeds) and by whether the gap shrinks as p
 // doubles; it disagrees when |z| exceeds the threshold at the larger size and the gap does not
 // shrink.
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "theory/model_params.hpp"
+#include "theory/saddle_point.hpp"
 #include "theory/theory_result.hpp"
 #include "validation/simulator.hpp"
 
@@ -51,5 +53,21 @@ std::vector<std::string> compared_quantities(int k);
 std::vector<QuantityComparison> compare_point(const theory::ModelParams& params, const theory::TheoryResult* theory,
                                               const SimulationResult& small, const SimulationResult& large,
                                               const ComparisonOptions& options);
+
+// One point of a validation run: the theory, the simulations at both sizes and the comparison.
+struct PointValidation {
+  theory::ModelParams params;
+  theory::TheoryResult theory;
+  bool have_theory = false;   // the solver ran (converged or not); false: it rejected the point
+  std::string theory_status;  // "converged", "not converged (reason)" or "not available: why"
+  SimulationResult small, large;
+  std::vector<QuantityComparison> quantities;
+};
+
+// Solves the theory at `params`, simulates at both sizes and compares. `on_simulation_done`
+// (may be empty) is called after each of the two simulations, for progress reports.
+PointValidation validate_point(const theory::ModelParams& params, const SimulationOptions& small,
+                               const SimulationOptions& large, const ComparisonOptions& options,
+                               const std::function<void()>& on_simulation_done = {});
 
 }  // namespace srf::validation

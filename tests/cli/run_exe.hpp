@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <filesystem>
 #include <string>
 
 namespace srf_test {
@@ -32,7 +33,8 @@ inline Run run_exe(const std::string& args, const std::string& env = "") {
   REQUIRE_MESSAGE(exe != nullptr, "SOBOLEV_RF_EXE must name the built sobolev-rf");
   static std::atomic<int> counter{0};
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const std::string out = "/tmp/srf_cli_" + tag + ".out", err = "/tmp/srf_cli_" + tag + ".err";
+  const std::string tmp = std::filesystem::temp_directory_path().string();
+  const std::string out = tmp + "/srf_cli_" + tag + ".out", err = tmp + "/srf_cli_" + tag + ".err";
   const std::string cmd =
       env + (env.empty() ? "" : " ") + std::string("\"") + exe + "\" " + args + " >" + out + " 2>" + err;
   const int raw = std::system(cmd.c_str());

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <filesystem>
 #include <string>
 
 #include "cli/run_exe.hpp"
@@ -84,7 +85,7 @@ TEST_CASE("simulate cli: bad input exits 2 with one line naming the flag") {
 }
 
 TEST_CASE("validate cli: table and CSV; exit 1 only on disagreement") {
-  const std::string csv = "/tmp/srf_validate_cli_test_" + std::to_string(std::rand()) + ".csv";
+  const std::string csv = (std::filesystem::temp_directory_path() / ("srf_validate_cli_test_" + std::to_string(std::rand()) + ".csv")).string();
   const std::string base = "validate --sigma tanh --teacher tanh --gamma 0.8 --lambda 1e-2 --p 40 --seeds 4 "
                            "--test-samples 300 --seed 11 --sweep p_over_n=0.5:2:2 --output " + csv;
   const Run ok = run_exe(base);
@@ -106,7 +107,7 @@ TEST_CASE("validate cli: table and CSV; exit 1 only on disagreement") {
 }
 
 TEST_CASE("validate cli: points file") {
-  const std::string pts = "/tmp/srf_validate_points_" + std::to_string(std::rand()) + ".csv";
+  const std::string pts = (std::filesystem::temp_directory_path() / ("srf_validate_points_" + std::to_string(std::rand()) + ".csv")).string();
   {
     std::ofstream f(pts);
     f << "# two points\nsigma,teacher,p_over_n,lambda,k,varpi\n"

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <filesystem>
 #include <string>
 
 #include "cli/run_exe.hpp"
@@ -103,7 +104,7 @@ TEST_CASE("curve cli: a point that does not converge is flagged, not given a num
 }
 
 TEST_CASE("curve cli: one CSV row per point with every quantity and the converged flag") {
-  const std::string file = "/tmp/srf_curve_test_" + std::to_string(::getpid()) + ".csv";
+  const std::string file = (std::filesystem::temp_directory_path() / ("srf_curve_test_" + std::to_string(::getpid()) + ".csv")).string();
   const auto r = run_exe("curve --k 1 --varpi 1 --lambda 1e-3 --sweep p_over_n=0.5:4:8 --varpi-average --output " + file);
   INFO(r.err);
   REQUIRE(r.status == 0);

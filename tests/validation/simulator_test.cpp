@@ -330,7 +330,7 @@ TEST_CASE("simulator: bad options and sizes are rejected with the field named") 
   CHECK_THROWS_WITH_AS(validation::simulate(params, o), doctest::Contains("n = round"), std::invalid_argument);
   params = sobolev_params();
   params.lambda = -1;
-  CHECK_THROWS_WITH_AS(validation::simulate(params, small_options(50, 1)), doctest::Contains("--lambda"),
+  CHECK_THROWS_WITH_AS(validation::simulate(params, small_options(50, 1)), doctest::Contains("lambda = -1"),
                        std::invalid_argument);
   params = sobolev_params();
   params.teacher = "sign";  // no useful gradient with k > 0

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/sweep.hpp"
+#include "plotting/legendre_example.hpp"
 #include "theory/model_params.hpp"
 #include "validation/simulator.hpp"
 
-namespace srf::cli {
+namespace srf::plotting {
 
 enum class CurveKind {
   kTheory,               // errors along a sweep of one parameter
@@ -34,23 +34,11 @@ struct MarkerSpec {
   std::string source;                 // "file:line" of the markers table, for messages
 };
 
-// The one-dimensional example of the talk: minimum-norm fit in Legendre polynomials of degree
-// <= p (p + 1 coefficients) to n samples of a target, with or without derivative samples.
-struct LegendreSpec {
-  std::string target = "runge";      // runge: 1/(1+25x^2) | sin3: sin(3x) | exp: exp(x)
-  int n = 8;                         // sample points
-  std::string nodes = "equispaced";  // equispaced (endpoints included) | random (uniform)
-  unsigned seed = 1;                 // for random nodes
-  bool hermite = false;              // data = "hermite": values and derivatives
-  bool normalised = true;            // orthonormal w.r.t. dx/2 (true) or numpy's P_j (false)
-  int degree = 0;                    // interpolant curves: the degree p
-};
-
 struct CurveSpec {
   CurveKind kind = CurveKind::kTheory;
   std::string label;                        // legend text
   std::vector<std::string> quantities;      // names from theory::error_fields()
-  std::vector<std::string> quantity_labels; // legend suffix per quantity (default: MODEL.md names)
+  std::vector<std::string> quantity_labels; // legend suffix per quantity (default: the display names of docs/model.md)
   theory::ModelParams params;               // with the defaults and the curve's keys applied
   std::string sweep_name;                   // the swept parameter (= the panel's x)
   std::vector<double> sweep_values;         // theory: swept values; legendre_error: degrees
@@ -98,7 +86,7 @@ FigureSpec parse_figure_spec(const std::string& path);
 // The same from TOML text (`path` only names it in messages).
 FigureSpec parse_figure_spec_text(const std::string& text, const std::string& path);
 
-// Display names in MODEL.md's notation: gen_f -> "L2 test error", gen_h1 -> "H1 test error", ...
+// Display names (docs/model.md "Reported quantities"): gen_f -> "L2 test error", gen_h1 -> "H1 test error", ...
 std::string quantity_display_name(const std::string& quantity);
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

@@ -7,9 +7,22 @@
 // picture of the double descent threshold moving from p/n = 1 to p/n = 2 with gradients.
 #include <Eigen/Dense>
 
-#include "cli/figure_spec.hpp"
+#include <string>
 
-namespace srf::cli {
+namespace srf::plotting {
+
+// The one-dimensional example of the talk: minimum-norm fit in Legendre polynomials of degree
+// <= p (p + 1 coefficients) to n samples of a target, with or without derivative samples.
+struct LegendreSpec {
+  std::string target = "runge";      // runge: 1/(1+25x^2) | sin3: sin(3x) | exp: exp(x)
+  int n = 8;                         // sample points
+  std::string nodes = "equispaced";  // equispaced (endpoints included) | random (uniform)
+  unsigned seed = 1;                 // for random nodes
+  bool hermite = false;              // data = "hermite": values and derivatives
+  bool normalised = true;            // orthonormal w.r.t. dx/2 (true) or numpy's P_j (false)
+  int degree = 0;                    // interpolant curves: the degree p
+};
+
 
 // Target and its derivative.
 double legendre_target(const std::string& name, double x);
@@ -32,4 +45,4 @@ struct LegendreErrors {
 };
 LegendreErrors legendre_errors(const LegendreSpec& spec, int degree);
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

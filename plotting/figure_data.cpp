@@ -1,22 +1,19 @@
-#include "cli/figure_compute.hpp"
+#include "plotting/figure_data.hpp"
 
 #include <fmt/format.h>
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <stdexcept>
 
-#include "cli/figure_legendre.hpp"
-#include "cli/progress.hpp"
-#include "cli/sweep.hpp"
+#include "plotting/legendre_example.hpp"
+#include "theory/optimal_lambda.hpp"
+#include "theory/parameter_registry.hpp"
+#include "theory/varpi_law.hpp"
 
-namespace srf::cli {
+namespace srf::plotting {
 
 namespace {
 
@@ -24,46 +21,12 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : ""; }
 
-double error_value(const theory::Errors& e, const std::string& name) {
-  for (const auto& [n, field] : theory::error_fields())
-    if (name == n) return e.*field;
-  throw std::invalid_argument("unknown quantity '" + name + "'");
-}
-
-// A CSV written to disk row by row and flushed, so that a long figure loses nothing computed.
-class CsvFile {
- public:
-  CsvFile(const std::string& dir, const std::string& name, const std::vector<std::string>& header) {
-    const std::filesystem::path path = std::filesystem::path(dir) / name;
-    out_.open(path);
-    if (!out_) throw std::invalid_argument("--out-dir = " + dir + ": cannot write " + path.string());
-    row(header);
-  }
-  void row(const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << cells[i];
-    out_ << "\n";
-    out_.flush();
-  }
-
- private:
-  std::ofstream out_;
-};
-
 const std::vector<std::string>& param_columns() {
-  static const std::vector<std::string> c = {"sigma", "teacher", "alpha", "p_over_n", "gamma", "lambda",
-                                             "k",     "beta",    "delta_f", "delta_g", "rho",   "varpi"};
+  static const std::vector<std::string> c = theory::model_parameter_header();
   return c;
 }
 
-std::vector<std::string> param_cells(const theory::ModelParams& p) {
-  std::string varpi;
-  for (std::size_t i = 0; i < p.varpi.size(); ++i) {
-    if (i) varpi += ';';
-    varpi += num(p.varpi[i]);
-  }
-  return {p.sigma,         p.teacher,     num(p.alpha),   num(1.0 / p.alpha), num(p.gamma), num(p.lambda),
-          std::to_string(p.k), num(p.beta), num(p.delta_f), num(p.delta_g),   num(p.rho),   varpi};
-}
+std::vector<std::string> param_cells(const theory::ModelParams& p) { return theory::model_parameter_cells(p); }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -73,10 +36,18 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 // The model at sweep value x of a theory curve (or of its markers).
 theory::ModelParams point_params(const theory::ModelParams& base, const CurveSpec& c, double x) {
   theory::ModelParams p = base;
-  set_swept_parameter(p, c.sweep_name, x);
+  theory::set_model_parameter(p, c.sweep_name, x);
   if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;  // d/p = (d/n)(n/p)
   p.alpha *= c.sample_factor;
   return p;
+}
+
+theory::OptimalLambdaOptions optimal_lambda_options(const CurveSpec& c) {
+  theory::OptimalLambdaOptions o;
+  o.lambda_min = c.lambda_min;
+  o.lambda_max = c.lambda_max;
+  o.objective = c.optimise;
+  return o;
 }
 
 template <class T>
@@ -94,8 +65,8 @@ std::string marker_note(const validation::SimulationOptions& o) {
 
 class FigureComputer {
  public:
-  FigureComputer(const FigureSpec& spec, const FigureRunOptions& options)
-      : spec_(spec), options_(options), progress_("figure " + spec.output, total_work()) {}
+  FigureComputer(const FigureSpec& spec, const FigureRunOptions& options, TableSink& sink)
+      : spec_(spec), options_(options), sink_(sink), total_(total_work()) {}
 
   FigureFiles run() {
     FigureFiles files;
@@ -164,15 +135,19 @@ class FigureComputer {
 
   void advance(int units = 1) {
     done_ += units;
-    progress_.update(done_);
+    if (options_.on_progress) options_.on_progress(done_, total_);
   }
+
+  // Starts table `name` in the sink; rows follow with row().
+  void table(const std::string& name, const std::vector<std::string>& header) { sink_.begin(name, header); }
+  void row(const std::vector<std::string>& cells) { sink_.row(cells); }
 
   int theory_curve(const CurveSpec& c, const std::string& file) {
     std::vector<std::string> header = concat({"x"}, param_columns());
     header.push_back("sample_factor");
     for (const auto& [name, field] : theory::error_fields()) header.emplace_back(name);
     header.insert(header.end(), {"converged", "iterations"});
-    CsvFile csv(options_.out_dir, file, header);
+    table(file, header);
     theory::SaddlePointState state;
     std::vector<theory::SaddlePointState> grid_states;
     int failed = 0;
@@ -180,7 +155,7 @@ class FigureComputer {
       theory::ModelParams p = point_params(c.params, c, x);
       theory::SaddlePointSolution sol;
       if (c.optimal_lambda) {
-        const OptimalLambda best = optimal_lambda(p, c.optimise, c.lambda_min, c.lambda_max, &grid_states);
+        const theory::OptimalLambda best = theory::optimal_lambda(p, optimal_lambda_options(c), &grid_states);
         sol = best.solution;
         p.lambda = best.lambda;
       } else {
@@ -189,11 +164,11 @@ class FigureComputer {
       }
       const bool ok = sol.result.summary.converged();
       if (!ok) ++failed;
-      std::vector<std::string> row = concat({num(x)}, param_cells(p));
-      row.push_back(num(c.sample_factor));
-      for (const auto& [name, field] : theory::error_fields()) row.push_back(ok ? num(sol.result.errors.*field) : "");
-      row.insert(row.end(), {ok ? "1" : "0", std::to_string(sol.result.summary.iterations)});
-      csv.row(row);
+      std::vector<std::string> cells = concat({num(x)}, param_cells(p));
+      cells.push_back(num(c.sample_factor));
+      for (const auto& [name, field] : theory::error_fields()) cells.push_back(ok ? num(sol.result.errors.*field) : "");
+      cells.insert(cells.end(), {ok ? "1" : "0", std::to_string(sol.result.summary.iterations)});
+      row(cells);
       advance();
     }
     return failed;
@@ -208,63 +183,43 @@ class FigureComputer {
       header.push_back(std::string(name) + "_se");
     }
     header.push_back("wall_seconds");
-    CsvFile csv(options_.out_dir, file, header);
+    table(file, header);
     std::vector<theory::SaddlePointState> grid_states;
     for (double x : m.at) {
       theory::ModelParams p = point_params(m.params, c, x);
-      if (c.optimal_lambda) p.lambda = optimal_lambda(p, c.optimise, c.lambda_min, c.lambda_max, &grid_states).lambda;
+      if (c.optimal_lambda) p.lambda = theory::optimal_lambda(p, optimal_lambda_options(c), &grid_states).lambda;
       if (!std::isfinite(p.lambda)) {  // no converged theory point to take the optimum from
         advance(m.options.seeds);
         continue;
       }
       const validation::SimulationOptions& o = m.options;
       const validation::SimulationResult& r = simulate_cached(p, o);
-      std::vector<std::string> row = concat({num(x)}, param_cells(p));
-      row.insert(row.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),
+      std::vector<std::string> cells = concat({num(x)}, param_cells(p));
+      cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),
                              std::to_string(r.size.d), std::to_string(r.seeds),
                              o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal"});
       for (const auto& [name, field] : theory::error_fields()) {
         const validation::Estimate& e = r.estimate(name);
-        row.push_back(num(e.mean));
-        row.push_back(num(e.se));
+        cells.push_back(num(e.mean));
+        cells.push_back(num(e.se));
       }
-      row.push_back(fmt::format("{:.3f}", r.wall_seconds));
-      csv.row(row);
+      cells.push_back(fmt::format("{:.3f}", r.wall_seconds));
+      row(cells);
     }
   }
 
   // Law of E = A0 + A2 X, X ~ chi^2_k (the errors are exactly quadratic in varpi ~ N(0, I_k)).
   int varpi_law(const CurveSpec& c, const std::string& file) {
     std::vector<std::string> header = concat({"quantity", "error", "cdf", "density", "A0", "A2"}, param_columns());
-    CsvFile csv(options_.out_dir, file, header);
+    table(file, header);
     const theory::SaddlePointSolution sol = theory::solve_saddle_point(c.params);
     advance();
     if (!sol.result.summary.converged()) return 1;
-    const double k = c.params.k;
-    const double t_max = gsl_cdf_chisq_Pinv(0.995, k);
     for (const auto& q : c.quantities) {
-      const double A0 = error_value(sol.result.varpi_law.A0, q), A2 = error_value(sol.result.varpi_law.A2, q);
-      auto row = [&](double e, double cdf, double density) {
-        csv.row(concat({q, num(e), num(cdf), num(density), num(A0), num(A2)}, param_cells(c.params)));
-      };
-      if (A2 == 0.0) {  // no dependence on varpi: a point mass at A0
-        row(A0, 0.0, kNaN);
-        row(A0, 1.0, kNaN);
-        continue;
-      }
-      // Nodes t = t_max u^2 crowd near t = 0, where the chi^2_1 density diverges like t^-1/2.
-      const int n = c.law_points;
-      std::vector<double> ts(n);
-      for (int i = 0; i < n; ++i) {
-        const double u = static_cast<double>(i) / (n - 1);
-        ts[i] = t_max * u * u;
-      }
-      if (A2 < 0) std::reverse(ts.begin(), ts.end());  // keep the error increasing along the rows
-      for (double t : ts) {
-        const double p = gsl_cdf_chisq_P(t, k);
-        const double density = t > 0 ? gsl_ran_chisq_pdf(t, k) / std::abs(A2) : kNaN;
-        row(A0 + A2 * t, A2 > 0 ? p : 1.0 - p, density);
-      }
+      const double A0 = theory::error_value(sol.result.varpi_law.A0, q);
+      const double A2 = theory::error_value(sol.result.varpi_law.A2, q);
+      for (const auto& pt : theory::varpi_law_curve(A0, A2, c.params.k, c.law_points))
+        row(concat({q, num(pt.error), num(pt.cdf), num(pt.density), num(A0), num(A2)}, param_cells(c.params)));
     }
     return 0;
   }
@@ -272,18 +227,17 @@ class FigureComputer {
   // Empirical CDF of per-seed errors, each seed drawing its own sketch (varpi ~ N(0, I_k)).
   void varpi_law_markers(const CurveSpec& c, const std::string& file) {
     const MarkerSpec& m = *c.markers;
-    CsvFile csv(options_.out_dir, file,
-                concat({"quantity", "seed", "varpi_norm2", "value", "ecdf", "p", "n", "d"}, param_columns()));
+    table(file, concat({"quantity", "seed", "varpi_norm2", "value", "ecdf", "p", "n", "d"}, param_columns()));
     const validation::SimulationResult& r = simulate_cached(m.params, m.options);
     for (const auto& q : c.quantities) {
       std::vector<std::pair<double, const validation::SeedResult*>> values;
-      for (const auto& s : r.per_seed) values.emplace_back(error_value(s.errors, q), &s);
+      for (const auto& s : r.per_seed) values.emplace_back(theory::error_value(s.errors, q), &s);
       std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       for (std::size_t i = 0; i < values.size(); ++i) {
         double norm2 = 0;
         for (double v : values[i].second->varpi) norm2 += v * v;
         // Plotting positions (i + 1/2)/N: unbiased for the CDF at the order statistics.
-        csv.row(concat({q, std::to_string(values[i].second->seed_index), num(norm2), num(values[i].first),
+        row(concat({q, std::to_string(values[i].second->seed_index), num(norm2), num(values[i].first),
                         num((i + 0.5) / values.size()), std::to_string(r.size.p), std::to_string(r.size.n),
                         std::to_string(r.size.d)},
                        param_cells(m.params)));
@@ -296,22 +250,20 @@ class FigureComputer {
   }
 
   void legendre_error(const CurveSpec& c, const std::string& file) {
-    CsvFile csv(options_.out_dir, file,
-                {"degree", "coefficients", "target", "n", "nodes", "data", "normalised", "gen_f", "gen_g", "gen_h1"});
+    table(file, {"degree", "coefficients", "target", "n", "nodes", "data", "normalised", "gen_f", "gen_g", "gen_h1"});
     for (double d : c.sweep_values) {
       const int degree = static_cast<int>(d);
       const LegendreErrors e = legendre_errors(c.legendre, degree);
-      std::vector<std::string> row =
+      std::vector<std::string> cells =
           concat({std::to_string(degree), std::to_string(degree + 1)}, legendre_cells(c.legendre));
-      row.insert(row.end(), {num(e.gen_f), num(e.gen_g), num(e.gen_h1)});
-      csv.row(row);
+      cells.insert(cells.end(), {num(e.gen_f), num(e.gen_g), num(e.gen_h1)});
+      row(cells);
       advance();
     }
   }
 
   void legendre_interpolant(const CurveSpec& c, const std::string& file) {
-    CsvFile csv(options_.out_dir, file,
-                {"x", "value", "derivative", "degree", "target", "n", "nodes", "data", "normalised"});
+    table(file, {"x", "value", "derivative", "degree", "target", "n", "nodes", "data", "normalised"});
     const Eigen::VectorXd w = legendre_fit(c.legendre, c.legendre.degree);
     const int points = 1201;
     Eigen::VectorXd x(points);
@@ -320,30 +272,31 @@ class FigureComputer {
     legendre_basis(x, c.legendre.degree, c.legendre.normalised, B, D);
     const Eigen::VectorXd f = B * w, g = D * w;
     for (int i = 0; i < points; ++i)
-      csv.row(concat({num(x(i)), num(f(i)), num(g(i)), std::to_string(c.legendre.degree)}, legendre_cells(c.legendre)));
+      row(concat({num(x(i)), num(f(i)), num(g(i)), std::to_string(c.legendre.degree)}, legendre_cells(c.legendre)));
   }
 
   void legendre_target_curve(const CurveSpec& c, const std::string& file, const std::string& nodes_file) {
     {
-      CsvFile csv(options_.out_dir, file, {"x", "value", "derivative", "target"});
+      table(file, {"x", "value", "derivative", "target"});
       const int points = 1201;
       for (int i = 0; i < points; ++i) {
         const double x = -1.0 + 2.0 * i / (points - 1);
-        csv.row({num(x), num(legendre_target(c.legendre.target, x)),
+        row({num(x), num(legendre_target(c.legendre.target, x)),
                  num(legendre_target_derivative(c.legendre.target, x)), c.legendre.target});
       }
     }
-    CsvFile csv(options_.out_dir, nodes_file, {"x", "value", "derivative", "target", "n", "nodes"});
+    table(nodes_file, {"x", "value", "derivative", "target", "n", "nodes"});
     const Eigen::VectorXd x = legendre_nodes(c.legendre);
     for (Eigen::Index i = 0; i < x.size(); ++i)
-      csv.row({num(x(i)), num(legendre_target(c.legendre.target, x(i))),
+      row({num(x(i)), num(legendre_target(c.legendre.target, x(i))),
                num(legendre_target_derivative(c.legendre.target, x(i))), c.legendre.target,
                std::to_string(c.legendre.n), c.legendre.nodes});
   }
 
   const FigureSpec& spec_;
   const FigureRunOptions& options_;
-  Progress progress_;
+  TableSink& sink_;
+  int total_ = 1;
   int done_ = 0;
   std::map<std::string, validation::SimulationResult> simulations_;
 };
@@ -362,76 +315,16 @@ void apply_quick(FigureSpec& spec) {
     }
 }
 
-OptimalLambda optimal_lambda(const theory::ModelParams& params, const std::string& quantity, double lambda_min,
-                             double lambda_max, std::vector<theory::SaddlePointState>* grid_states) {
-  // A coarse grid first: the error need not be unimodal in lambda over many decades, and the grid
-  // descends from large lambda, where the saddle point is easy, passing each state down.
-  constexpr int kGrid = 25;
-  const double lo = std::log10(lambda_min), hi = std::log10(lambda_max);
-  std::vector<theory::SaddlePointState> local;
-  std::vector<theory::SaddlePointState>& states = grid_states ? *grid_states : local;
-  states.resize(kGrid);
-  auto evaluate = [&](double log_lambda, const theory::SaddlePointState& warm) {
-    theory::ModelParams p = params;
-    p.lambda = std::pow(10.0, log_lambda);
-    theory::SaddlePointSolution sol = theory::solve_saddle_point(p, {}, warm);
-    const double v = sol.result.summary.converged() ? error_value(sol.result.errors, quantity) : kNaN;
-    return std::make_pair(std::isfinite(v) ? v : std::numeric_limits<double>::infinity(), sol);
-  };
-  OptimalLambda best{kNaN, {}};
-  double best_value = std::numeric_limits<double>::infinity();
-  int best_index = -1;
-  std::vector<double> logs(kGrid);
-  theory::SaddlePointState previous;
-  for (int g = 0; g < kGrid; ++g) {
-    logs[g] = hi + (lo - hi) * g / (kGrid - 1);
-    auto [v, sol] = evaluate(logs[g], states[g].empty() ? previous : states[g]);
-    if (sol.result.summary.converged()) {
-      states[g] = sol.state;
-      previous = sol.state;
-    }
-    if (g == 0 && best_index < 0) best.solution = sol;  // something to report if nothing converges
-    if (v < best_value) {
-      best_value = v;
-      best_index = g;
-      best = {std::pow(10.0, logs[g]), sol};
-    }
-  }
-  if (best_index < 0) return best;
-  // Golden-section search on the bracket of the best grid point's neighbours.
-  double a = logs[std::max(best_index - 1, 0)], b = logs[std::min(best_index + 1, kGrid - 1)];
-  if (a > b) std::swap(a, b);
-  const theory::SaddlePointState& warm = states[best_index];
-  const double r = (std::sqrt(5.0) - 1.0) / 2.0;
-  double x1 = b - r * (b - a), x2 = a + r * (b - a);
-  auto f1 = evaluate(x1, warm), f2 = evaluate(x2, warm);
-  for (int it = 0; it < 60 && b - a > 1e-4; ++it) {
-    if (f1.first < f2.first) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - r * (b - a);
-      f1 = evaluate(x1, warm);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + r * (b - a);
-      f2 = evaluate(x2, warm);
-    }
-  }
-  for (const auto* f : {&f1, &f2})
-    if (f->first < best_value) {
-      best_value = f->first;
-      best = {std::pow(10.0, f == &f1 ? x1 : x2), f->second};
-    }
-  return best;
+int FigureFiles::failed_points() const {
+  int failed = 0;
+  for (const auto& panel : curves)
+    for (const auto& c : panel) failed += c.failed_points;
+  return failed;
 }
 
-FigureFiles compute_figure(const FigureSpec& spec, const FigureRunOptions& options) {
-  std::filesystem::create_directories(options.out_dir);
-  FigureComputer computer(spec, options);
+FigureFiles compute_figure(const FigureSpec& spec, const FigureRunOptions& options, TableSink& sink) {
+  FigureComputer computer(spec, options, sink);
   return computer.run();
 }
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

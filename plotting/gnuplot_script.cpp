@@ -1,4 +1,4 @@
-#include "cli/figure_render.hpp"
+#include "plotting/gnuplot_script.hpp"
 
 #include <fmt/format.h>
 #include <sys/wait.h>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace srf::cli {
+namespace srf::plotting {
 
 namespace {
 
@@ -245,4 +245,4 @@ void run_gnuplot(const std::string& gnuplot, const std::string& script, const st
     throw std::runtime_error(fmt::format("gnuplot failed (status {}) on the script {}", status, out_dir));
 }
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

@@ -1,4 +1,4 @@
-#include "cli/figure_spec.hpp"
+#include "plotting/figure_spec.hpp"
 
 #include <fmt/format.h>
 
@@ -11,16 +11,17 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "theory/parameter_registry.hpp"
+#include "theory/parameter_sweep.hpp"
 #include "theory/theory_result.hpp"
 
-namespace srf::cli {
+namespace srf::plotting {
 
 namespace {
 
 // Keys that set model parameters, in every table that accepts them ([defaults], curves, markers).
 const std::vector<std::string>& model_keys() {
-  static const std::vector<std::string> keys = {"sigma",   "teacher", "alpha",   "p_over_n", "gamma", "lambda",
-                                                "k",       "beta",    "delta_f", "delta_g",  "rho",   "varpi"};
+  static const std::vector<std::string> keys = theory::model_parameter_header();
   return keys;
 }
 
@@ -153,27 +154,33 @@ struct VarpiSetting {
   std::vector<double> values;
 };
 
-// Applies the model keys present in `t` on top of `p` and `varpi`.
+// Applies the model keys present in `t` on top of `p` and `varpi`, by the parameter registry.
 void apply_model_keys(const TableReader& t, theory::ModelParams& p, VarpiSetting& varpi) {
-  if (auto v = t.string("sigma")) p.sigma = *v;
-  if (auto v = t.string("teacher")) p.teacher = *v;
   if (t.has("alpha") && t.has("p_over_n")) t.fail("p_over_n", "give alpha or p_over_n, not both");
-  if (auto v = t.number("alpha")) p.alpha = *v;
-  if (auto v = t.number("p_over_n")) {
-    if (!(*v > 0)) t.fail("p_over_n", "must be > 0");
-    p.alpha = 1.0 / *v;
-  }
-  if (auto v = t.number("gamma")) p.gamma = *v;
-  if (auto v = t.number("lambda")) p.lambda = *v;
-  if (auto v = t.integer("k")) p.k = *v;
-  if (auto v = t.number("beta")) p.beta = *v;
-  if (auto v = t.number("delta_f")) p.delta_f = *v;
-  if (auto v = t.number("delta_g")) p.delta_g = *v;
-  if (auto v = t.number("rho")) p.rho = *v;
-  if (auto v = t.numbers("varpi")) {
-    varpi.set = true;
-    varpi.scalar = t.node("varpi")->is_number();
-    varpi.values = *v;
+  for (const auto& info : theory::model_parameters()) {
+    const std::string_view key = info.name;
+    if (!t.has(key)) continue;
+    try {
+      switch (info.type) {
+        case theory::ParameterType::kText: p.*(key == "sigma" ? &theory::ModelParams::sigma
+                                                              : &theory::ModelParams::teacher) = *t.string(key);
+          break;
+        case theory::ParameterType::kInteger: theory::set_model_parameter(p, key, *t.integer(key)); break;
+        case theory::ParameterType::kReal: {
+          const double v = *t.number(key);
+          if (key == "p_over_n" && !(v > 0)) t.fail(key, "must be > 0");
+          theory::set_model_parameter(p, key, v);
+          break;
+        }
+        case theory::ParameterType::kRealList:
+          varpi.set = true;
+          varpi.scalar = t.node(key)->is_number();
+          varpi.values = *t.numbers(key);
+          break;
+      }
+    } catch (const theory::InvalidParameter& e) {
+      t.fail(key, e.what());
+    }
   }
 }
 
@@ -222,7 +229,7 @@ std::vector<double> marker_positions(const TableReader& m, const std::string& x)
   if (m.has("at") && m.has("sweep")) m.fail("at", "give at or sweep, not both");
   if (auto at = m.numbers("at")) return *at;
   if (auto s = m.string("sweep")) {
-    const Sweep sweep = parse_sweep_spec(*s, m.where("sweep") + ": " + m.name() + " key 'sweep'");
+    const theory::Sweep sweep = theory::parse_sweep_spec(*s, m.where("sweep") + ": " + m.name() + " key 'sweep'");
     if (sweep.name != x) m.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + x + "'");
     return sweep.values;
   }
@@ -370,7 +377,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       const auto eq = s->find('=');
       if (eq == std::string::npos || s->substr(0, eq) != "degree")
         t.fail("sweep", "'" + *s + "' must sweep the degree: degree=lo:hi:count");
-      const std::vector<double> values = parse_sweep(s->substr(eq + 1), t.where("sweep") + ": " + name + " key 'sweep'");
+      const std::vector<double> values = theory::parse_sweep(s->substr(eq + 1), t.where("sweep") + ": " + name + " key 'sweep'");
       std::set<int> degrees;
       for (double v : values) {
         if (v < 0 || v > 2000) t.fail("sweep", "degrees must lie in [0, 2000]");
@@ -389,7 +396,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   if (c.kind == CurveKind::kTheory) {
     const auto s = t.string("sweep");
     if (!s) t.fail("sweep", "a theory curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
-    const Sweep sweep = parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
+    const theory::Sweep sweep = theory::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
     if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
     c.sweep_name = sweep.name;
     c.sweep_values = sweep.values;
@@ -429,7 +436,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   validate_params(params, c.source + " (" + name + ")");
   for (double v : c.sweep_values) {
     theory::ModelParams p = params;
-    set_swept_parameter(p, c.sweep_name, v);
+    theory::set_model_parameter(p, c.sweep_name, v);
     if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;
     p.alpha *= c.sample_factor;
     validate_params(p, fmt::format("{} ({}, {} = {})", t.where("sweep"), name, c.sweep_name, v));
@@ -451,10 +458,9 @@ PanelSpec parse_panel(const toml::table& table, const std::string& file, int ind
   const auto x = t.string("x");
   if (!x) t.fail("x", "each panel needs its x quantity, e.g. x = \"p_over_n\"");
   p.x = *x;
-  const auto& swept = swept_parameter_names();
-  const bool known = std::find(swept.begin(), swept.end(), p.x) != swept.end() || p.x == "error" ||
-                     p.x == "degree" || p.x == "x";
-  if (!known) t.fail("x", "'" + p.x + "' is not one of " + join(swept) + ", error, degree, x");
+  const theory::ParameterInfo* info = theory::find_model_parameter(p.x);
+  const bool known = (info && info->sweepable) || p.x == "error" || p.x == "degree" || p.x == "x";
+  if (!known) t.fail("x", "'" + p.x + "' is not one of " + theory::model_parameter_names(true) + ", error, degree, x");
   p.x_label = t.string("x_label").value_or(p.x == "p_over_n" ? "p/n" : p.x);
   p.y_label = t.string("y_label").value_or("");
   p.log_x = t.boolean("log_x").value_or(false);
@@ -549,4 +555,4 @@ FigureSpec parse_figure_spec(const std::string& path) {
   return parse_figure_spec_text(ss.str(), path);
 }
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

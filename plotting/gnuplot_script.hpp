@@ -4,10 +4,10 @@
 // (pdfcairo) and a PNG (pngcairo), and pipes it to gnuplot.
 #include <string>
 
-#include "cli/figure_compute.hpp"
-#include "cli/figure_spec.hpp"
+#include "plotting/figure_data.hpp"
+#include "plotting/figure_spec.hpp"
 
-namespace srf::cli {
+namespace srf::plotting {
 
 // The gnuplot script for `spec` reading the CSVs in `files`; paths are relative to the
 // output folder (render with: cd OUT && gnuplot NAME.gp).
@@ -20,4 +20,4 @@ std::string find_gnuplot();
 // std::runtime_error if gnuplot cannot be started or reports an error.
 void run_gnuplot(const std::string& gnuplot, const std::string& script, const std::string& out_dir);
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

@@ -1,4 +1,4 @@
-#include "cli/figure_legendre.hpp"
+#include "plotting/legendre_example.hpp"
 
 #include <gsl/gsl_integration.h>
 
@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace srf::cli {
+namespace srf::plotting {
 
 double legendre_target(const std::string& name, double x) {
   if (name == "runge") return 1.0 / (1.0 + 25.0 * x * x);
@@ -109,4 +109,4 @@ LegendreErrors legendre_errors(const LegendreSpec& spec, int degree) {
   return e;
 }
 
-}  // namespace srf::cli
+}  // namespace srf::plotting

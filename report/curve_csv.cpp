@@ -1,0 +1,58 @@
+#include "report/curve_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "theory/parameter_registry.hpp"
+#include "theory/varpi_law.hpp"
+
+namespace srf::report {
+
+namespace {
+std::string cell(double v, bool ok) { return ok && std::isfinite(v) ? fmt::format("{:.10g}", v) : ""; }
+constexpr const char* kLawColumns[] = {"mean", "std", "q05", "q50", "q95", "A0", "A2"};
+}  // namespace
+
+std::vector<std::string> CurveCsvWriter::columns(bool varpi_average, const std::vector<std::string>& extra_columns) {
+  std::vector<std::string> c = theory::model_parameter_header();
+  c.insert(c.end(), extra_columns.begin(), extra_columns.end());
+  for (const auto& [name, field] : theory::error_fields()) {
+    c.emplace_back(name);
+    if (varpi_average)
+      for (const char* s : kLawColumns) c.push_back(std::string(name) + "_" + s);
+  }
+  for (const char* s : {"converged", "termination", "iterations", "residual"}) c.emplace_back(s);
+  return c;
+}
+
+CurveCsvWriter::CurveCsvWriter(std::ostream& out, bool varpi_average, std::vector<std::string> extra_columns)
+    : out_(out), varpi_average_(varpi_average), extra_(extra_columns.size()) {
+  const auto c = columns(varpi_average, extra_columns);
+  for (std::size_t i = 0; i < c.size(); ++i) out_ << (i ? "," : "") << c[i];
+  out_ << "\n";
+  out_.flush();
+}
+
+void CurveCsvWriter::write_row(const theory::ModelParams& p, const theory::TheoryResult& r,
+                               const std::vector<double>& extra) {
+  if (extra.size() != extra_) throw std::invalid_argument("CurveCsvWriter::write_row: wrong number of extra values");
+  const bool ok = r.summary.converged();
+  const auto cells = theory::model_parameter_cells(p);
+  for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << cells[i];
+  for (double v : extra) out_ << "," << cell(v, true);
+  for (const auto& [name, field] : theory::error_fields()) {
+    out_ << "," << cell(r.errors.*field, ok);
+    if (varpi_average_) {
+      const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;
+      const theory::VarpiStatistics s = theory::varpi_statistics(A0, A2, p.k);
+      for (double v : {s.mean, s.std, s.q05, s.q50, s.q95, A0, A2}) out_ << "," << cell(v, ok);
+    }
+  }
+  out_ << fmt::format(",{},{},{},{:.3e}\n", ok ? 1 : 0, numerics::to_string(r.summary.termination),
+                      r.summary.iterations, r.summary.residual);
+  out_.flush();
+}
+
+}  // namespace srf::report

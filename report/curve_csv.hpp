@@ -1,0 +1,31 @@
+#pragma once
+// The tidy CSV of theory points: one row per point, one column per parameter and quantity,
+// written and flushed row by row (a long sweep loses nothing computed).
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "theory/model_params.hpp"
+#include "theory/theory_result.hpp"
+
+namespace srf::report {
+
+class CurveCsvWriter {
+ public:
+  // Writes the header at once: the parameters, `extra_columns` (e.g. lambda_opt), every error
+  // (with varpi_average also _mean _std _q05 _q50 _q95 _A0 _A2), converged, termination,
+  // iterations, residual.
+  CurveCsvWriter(std::ostream& out, bool varpi_average, std::vector<std::string> extra_columns = {});
+  // Writes and flushes one row; a non-converged point has converged = 0 and empty error cells.
+  // `extra` holds the values of the extra columns (NaN: empty).
+  void write_row(const theory::ModelParams& p, const theory::TheoryResult& r, const std::vector<double>& extra = {});
+  // The header's column names.
+  static std::vector<std::string> columns(bool varpi_average, const std::vector<std::string>& extra_columns = {});
+
+ private:
+  std::ostream& out_;
+  bool varpi_average_;
+  std::size_t extra_;
+};
+
+}  // namespace srf::report

@@ -1,0 +1,84 @@
+#include "report/theory_json.hpp"
+
+#include <cmath>
+
+#include "theory/parameter_registry.hpp"
+#include "theory/varpi_law.hpp"
+
+namespace srf::report {
+
+namespace {
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+}  // namespace
+
+nlohmann::json params_json(const theory::ModelParams& p) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& info : theory::model_parameters()) {
+    const std::string_view n = info.name;
+    if (n == "sigma") j["sigma"] = p.sigma;
+    else if (n == "teacher") j["teacher"] = p.teacher;
+    else if (n == "alpha") j["alpha"] = p.alpha;
+    else if (n == "p_over_n") j["p_over_n"] = 1.0 / p.alpha;
+    else if (n == "gamma") j["gamma"] = p.gamma;
+    else if (n == "lambda") j["lambda"] = p.lambda;
+    else if (n == "k") j["k"] = p.k;
+    else if (n == "beta") j["beta"] = p.beta;
+    else if (n == "delta_f") j["delta_f"] = p.delta_f;
+    else if (n == "delta_g") j["delta_g"] = p.delta_g;
+    else if (n == "rho") j["rho"] = p.rho;
+    else if (n == "varpi") j["varpi"] = p.varpi;
+  }
+  return j;
+}
+
+nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average) {
+  nlohmann::json j = params_json(p);
+  for (const auto& [name, field] : theory::error_fields()) {
+    if (varpi_average) {
+      const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;
+      const theory::VarpiStatistics s = theory::varpi_statistics(A0, A2, p.k);
+      j[name] = {{"mean", number(s.mean)}, {"std", number(s.std)}, {"q05", number(s.q05)}, {"q50", number(s.q50)},
+                 {"q95", number(s.q95)},   {"A0", number(A0)},      {"A2", number(A2)}};
+    } else {
+      j[name] = number(r.errors.*field);
+    }
+  }
+  j["converged"] = r.summary.converged();
+  j["termination"] = numerics::to_string(r.summary.termination);
+  j["message"] = r.summary.message;
+  j["iterations"] = r.summary.iterations;
+  j["residual"] = number(r.summary.residual);
+  nlohmann::json op = nlohmann::json::object();
+  for (const auto& [name, v] : r.order_parameters) op[name] = number(v);
+  j["order_parameters"] = op;
+  return j;
+}
+
+nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& o,
+                               const validation::SimulationResult& r) {
+  nlohmann::json j = params_json(params);  // the same names and layout as `theory`
+  if (o.varpi_mode == validation::VarpiMode::kDrawn) j["varpi"] = nullptr;
+  j["n"] = r.size.n;
+  j["p"] = r.size.p;
+  j["d"] = r.size.d;
+  j["k"] = r.size.k;
+  j["seeds"] = r.seeds;
+  j["threads"] = r.threads;
+  j["seeds_in_parallel"] = r.seeds_in_parallel;
+  j["base_seed"] = o.base_seed;
+  j["test_samples"] = o.test_samples;
+  j["sketch_scale"] = o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal";
+  j["varpi_mode"] = o.varpi_mode == validation::VarpiMode::kDrawn ? "drawn" : "given";
+  for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
+  nlohmann::json seeds = nlohmann::json::array();
+  for (const auto& s : r.per_seed) {
+    nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", s.primal ? "primal" : "dual"}};
+    for (const auto& [name, field] : theory::error_fields()) js[name] = s.errors.*field;
+    seeds.push_back(js);
+  }
+  j["per_seed"] = seeds;
+  j["wall_seconds"] = r.wall_seconds;
+  return j;
+}
+
+}  // namespace srf::report
