@@ -319,7 +319,8 @@ def print_constants():
     print("| name | kappa_0 | kappa_1 | kappa_star^2 | kappa'_1 | kappa'_star^2 | c_star |")
     for name in ACT:
         c = constants(name)
-        print(f"| {name} | " + " | ".join(f"{abs(c[x]) if abs(c[x]) < 5e-7 else c[x]:.6f}" for x in ("k0", "k1", "ks2", "k1p", "kps2", "cs")) + " |")
+        cells = [abs(c[x]) if abs(c[x]) < 5e-7 else c[x] for x in ("k0", "k1", "ks2", "k1p", "kps2", "cs")]
+        print(f"| {name} | " + " | ".join(f"{v:.6f}" for v in cells) + " |")
 
 
 def kappa0_cost(nodes):
@@ -330,8 +331,9 @@ def kappa0_cost(nodes):
         args = ("tanh", "relu", 3.0, 0.8, 1e-3, k, varpi, 1.0, 0.0, 0.0, 0.0, nodes)
         with_s = Model(*args).solve()[0]["gen_f"]
         without = Model(*args, unfittable_means=False).solve()[0]["gen_f"]
+        extra = (with_s - without) / mu0 ** 2
         print(f"tanh/relu p/n=3 gamma=0.8 lambda=1e-3 k={k} varpi={varpi}: gen_f {with_s:.6f} "
-              f"(without the unfittable mean {without:.6f}); extra cost {(with_s - without) / mu0 ** 2:.3f} mu_0^2")
+              f"(without the unfittable mean {without:.6f}); extra cost {extra:.3f} mu_0^2")
 
 
 def log_v_jacobian(nodes):
@@ -400,7 +402,8 @@ def inner_slope(nodes):
                     Dp, Dm = D.copy(), D.copy()
                     Dp[b, b] *= 1 + h
                     Dm[b, b] *= 1 - h
-                    J[:, b] = (np.diag(m.inner_map(Dp, C, M)) - np.diag(m.inner_map(Dm, C, M))) / (2 * h * D[b, b])
+                    Fp, Fm = np.diag(m.inner_map(Dp, C, M)), np.diag(m.inner_map(Dm, C, M))
+                    J[:, b] = (Fp - Fm) / (2 * h * D[b, b])
                 Jlog = J * np.diag(D)[None, :] / F[:, None]
                 if J[0, 0] > worst_slope:
                     worst_slope, at_log = J[0, 0], Jlog.sum(axis=1).max()
@@ -419,7 +422,9 @@ def radial_quadrature():
     for k in (1, 2, 3, 5, 8):
         lognorm = -((0.5 * k - 1.0) * math.log(2.0) + special.gammaln(0.5 * k))
         def dens(r, k=k, lognorm=lognorm):
-            return math.exp(lognorm + (k - 1) * math.log(r) - 0.5 * r * r) if r > 0 else float(k == 1) * math.exp(lognorm)
+            if r == 0:
+                return float(k == 1) * math.exp(lognorm)
+            return math.exp(lognorm + (k - 1) * math.log(r) - 0.5 * r * r)
         for s in np.logspace(-10, 2, 13):
             r0 = math.sqrt(s)
             edges, a = [0.0], 0.0
@@ -441,8 +446,8 @@ def radial_quadrature():
             for j, m in ((0, 1), (1, 1), (0, 2), (1, 2), (2, 2)):
                 f = lambda t: t ** (2 * j) / (s + t * t) ** m
                 rule = float(np.sum(wt * f(r)))
-                ref = sum(integrate.quad(lambda t: f(t) * dens(t), lo, hi, epsabs=0, epsrel=2e-14, limit=200)[0]
-                          for lo, hi in zip(cuts[:-1], cuts[1:]))
+                ref = sum(integrate.quad(lambda t: f(t) * dens(t), lo, hi, epsabs=0, epsrel=2e-14,
+                                         limit=200)[0] for lo, hi in zip(cuts[:-1], cuts[1:]))
                 worst = max(worst, abs(rule / ref - 1))
     print(f"radial chi rule vs adaptive quadrature, k in (1,2,3,5,8), s/h in [1e-10, 1e2], 5 moments: "
           f"largest relative difference {worst:.1e}")
@@ -454,11 +459,11 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-7)
     ap.add_argument("--nodes", type=int, default=120, help="quadrature nodes per sketch dimension")
     ap.add_argument("--constants", action="store_true", help="print the table of D.1.2 and stop")
-    ap.add_argument("--kappa0-cost", action="store_true", help="print the D.11 cost of an unfittable mean and stop")
+    ap.add_argument("--kappa0-cost", action="store_true", help="the D.11 cost of an unfittable mean")
     ap.add_argument("--log-v-jacobian", action="store_true", help="print the D.8.1 Jacobian bounds and stop")
-    ap.add_argument("--radial-quadrature", action="store_true", help="check the D.8.3 quadrature rule and stop")
+    ap.add_argument("--radial-quadrature", action="store_true", help="check the D.8.3 quadrature rule")
     ap.add_argument("--l2-radius", action="store_true", help="print the D.4.5 spectral radii and stop")
-    ap.add_argument("--inner-slope", action="store_true", help="print the D.8.4 slopes of the inner map and stop")
+    ap.add_argument("--inner-slope", action="store_true", help="the D.8.4 slopes of the inner map")
     a = ap.parse_args()
     if a.constants:
         return print_constants()
