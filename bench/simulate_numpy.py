@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Straightforward numpy implementation of the finite-size simulation of MODEL.md (the
+"""Straightforward numpy implementation of the finite-size simulation of docs/model.md (the
 reference for `sobolev-rf simulate`: same model, same estimators, independent code and RNG).
 
 One seed: theta0 ~ N(0, I/d) normalised to 1; V conditioned on varpi
@@ -8,8 +8,8 @@ y = phi(omega) + sqrt(Df) eps, g = varpi phi'(omega) + sqrt(Dg) eps' with corr(e
 exact ridge solve of (1/n) sum [(y - f)^2 + beta |g - V^T grad f|^2] + lambda |w|^2 by the smaller
 of the primal/dual normal equations; errors on fresh noiseless test inputs.
 
-Prints one JSON object: the errors, the sizes and wall_seconds (the simulation alone, without
-the Python start-up). Usage:
+Prints one JSON object: the errors, the order parameters m, q_s, q_w, the sizes and
+wall_seconds (the simulation alone, without the Python start-up). Usage:
   bench/simulate_numpy.py --p 1000 --alpha 0.5 --gamma 0.8 --lambda 1e-3 --k 1 --varpi 0.7
 """
 import argparse
@@ -94,8 +94,12 @@ def simulate(a, seed):
     gen_g = np.sum((np.outer(dp, align) - St @ P) ** 2) / a.test_samples if k > 0 else 0.0
     grad = (St * w) @ Theta.T / math.sqrt(d)               # T x d: grad f(x_i)
     gen_grad = np.mean(np.sum((np.outer(dp, theta0) - grad) ** 2, axis=1))
+    # The order parameters of the theory (docs/model.md): m = u^T w with u = Theta^T theta0 / sqrt d,
+    # q_s = w^T (Theta^T Theta / d) w, q_w = |w|^2.
+    Tw = Theta @ w / math.sqrt(d)
     return dict(n=n, p=p, d=d, k=k, train_f=train_f, train_g=train_g, gen_f=gen_f, gen_g=gen_g,
-                gen_h1=gen_f + gen_g, gen_grad=gen_grad)
+                gen_h1=gen_f + gen_g, gen_grad=gen_grad, m=float(theta0 @ Tw), q_s=float(Tw @ Tw),
+                q_w=float(w @ w))
 
 
 def main():
@@ -122,7 +126,7 @@ def main():
     runs = [simulate(a, a.seed * 1000003 + s) for s in range(a.seeds)]
     wall = time.perf_counter() - t0
     out = {key: runs[0][key] for key in ("n", "p", "d", "k")}
-    for q in ("train_f", "train_g", "gen_f", "gen_g", "gen_h1", "gen_grad"):
+    for q in ("train_f", "train_g", "gen_f", "gen_g", "gen_h1", "gen_grad", "m", "q_s", "q_w"):
         v = np.array([r[q] for r in runs])
         se = float(v.std(ddof=1) / math.sqrt(len(v))) if len(v) > 1 else None
         out[q] = {"mean": float(v.mean()), "se": se}
