@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <memory>
 
+#include "numerics/damped_newton.hpp"
+#include "theory/saddle_point.hpp"
+
 namespace srf::theory {
 
 class CoreTraces {
@@ -33,8 +36,11 @@ class CoreTraces {
                           Eigen::MatrixXd& dGamma) const = 0;
 };
 
-// k sketch directions, gamma = d/p, radial nodes per panel of the zeta quadrature.
-std::unique_ptr<CoreTraces> make_deterministic_traces(int k, double gamma, int radial_nodes_per_panel);
+// k sketch directions, gamma = d/p, radial nodes per panel of the zeta quadrature, and the
+// options of the inner Newton on log Delta (k >= 1; docs/theory [D.8.4]).
+std::unique_ptr<CoreTraces> make_deterministic_traces(
+    int k, double gamma, int radial_nodes_per_panel,
+    const numerics::DampedNewtonOptions& inner_newton = SaddlePointOptions{}.inner_newton());
 // One sampled Theta (d x P, d = round(gamma P)) and zeta (P x k), drawn from `seed`.
 std::unique_ptr<CoreTraces> make_sampled_traces(int k, double gamma, int size, std::uint64_t seed);
 

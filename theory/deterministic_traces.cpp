@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "numerics/damped_newton.hpp"
 #include "numerics/marchenko_pastur.hpp"
 #include "numerics/radial_chi_quadrature.hpp"
 #include "theory/core_traces.hpp"
@@ -22,8 +23,10 @@ struct RadialMoments {
 
 class DeterministicTraces final : public CoreTraces {
  public:
-  DeterministicTraces(int k, double gamma, int nodes)
-      : k_(k), K_(k + 1), gamma_(gamma), mp_(1.0 / gamma), radial_(std::max(1, k), nodes) {}
+  DeterministicTraces(int k, double gamma, int nodes, const numerics::DampedNewtonOptions& inner)
+      : k_(k), K_(k + 1), gamma_(gamma), mp_(1.0 / gamma), radial_(std::max(1, k), nodes), inner_(inner) {
+    inner_.validate();
+  }
 
   RadialMoments moments(double s, double h) const {
     RadialMoments m;
@@ -48,7 +51,7 @@ class DeterministicTraces final : public CoreTraces {
 
   // Inner fixed point [D.3]: Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e),
   // B = C (I + Delta C)^{-1}. k = 0: the Marchenko-Pastur Stieltjes transform in closed form.
-  // k >= 1: Newton on (log Delta_00, log Delta_mm) with the exact Jacobian.
+  // k >= 1: damped Newton on (log Delta_00, log Delta_mm) with the exact Jacobian.
   bool level1(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1, double& G0,
               double& G1) const override {
     if (!solve_inner(lambda, C0, C1, M0, M1, D0, D1)) return false;
@@ -66,59 +69,36 @@ class DeterministicTraces final : public CoreTraces {
       D1 = 0.0;
       return std::isfinite(D0) && D0 > 0.0;
     }
-    // Newton in y = log Delta on G(y) = y - log F(e^y), F the right-hand side: as for the outer
-    // equation (docs/theory [D.8]), F can grow faster than Delta (slope > 1) below the root, where
-    // Newton in Delta itself walks away from it; in log variables it does not.
+    // Damped Newton (numerics/damped_newton.hpp) with the exact Jacobian in y = log Delta on
+    // G(y) = y - log F(e^y), F the right-hand side: as for the outer equation (docs/theory
+    // [D.8]), F can grow faster than Delta (slope > 1) below the root, where Newton in Delta
+    // itself walks away from it; in log variables it does not [D.8.4].
     const double g = gamma_, kk = k_;
-    auto eval = [&](double y0, double y1, double G[2], double J[2][2]) {
-      const double d0 = std::exp(y0), d1 = std::exp(y1);
+    auto eval = [&](const numerics::NewtonVector& y, numerics::NewtonVector& G, numerics::NewtonMatrix& J) {
+      const double d0 = std::exp(y(0)), d1 = std::exp(y(1));
       const double B0 = C0 / (1.0 + d0 * C0), B1 = C1 / (1.0 + d1 * C1);
       const RadialMoments m = moments(lambda + M0 + B0, M1 + B1);
       const double F0 = m.q1[0] / g, F1 = m.q1[1] / (g * kk);
-      G[0] = y0 - std::log(F0);
-      G[1] = y1 - std::log(F1);
-      if (J) {
-        // dF_a/dDelta_b, then J = I - diag(1/F) dF/dDelta diag(Delta).
-        J[0][0] = 1.0 - m.q2[0] * B0 * B0 / g * d0 / F0;
-        J[0][1] = -m.q2[1] * B1 * B1 / g * d1 / F0;
-        J[1][0] = -m.q2[1] * B0 * B0 / (g * kk) * d0 / F1;
-        J[1][1] = 1.0 - m.q2[2] * B1 * B1 / (g * kk) * d1 / F1;
-      }
-      return std::isfinite(G[0]) && std::isfinite(G[1]);
+      G(0) = y(0) - std::log(F0);
+      G(1) = y(1) - std::log(F1);
+      // dF_a/dDelta_b, then J = I - diag(1/F) dF/dDelta diag(Delta).
+      J(0, 0) = 1.0 - m.q2[0] * B0 * B0 / g * d0 / F0;
+      J(0, 1) = -m.q2[1] * B1 * B1 / g * d1 / F0;
+      J(1, 0) = -m.q2[1] * B0 * B0 / (g * kk) * d0 / F1;
+      J(1, 1) = 1.0 - m.q2[2] * B1 * B1 / (g * kk) * d1 / F1;
+      return std::isfinite(G(0)) && std::isfinite(G(1));
     };
-    double y0, y1;
+    numerics::NewtonVector y(2);
     if (D0 > 0.0 && D1 > 0.0) {
-      y0 = std::log(D0), y1 = std::log(D1);
+      y << std::log(D0), std::log(D1);
     } else {
       // Start from F(0): a lower bound of the solution (F is increasing in Delta).
       const RadialMoments m = moments(lambda + M0 + C0, M1 + C1);
-      y0 = std::log(m.q1[0] / g), y1 = std::log(m.q1[1] / (g * kk));
+      y << std::log(m.q1[0] / g), std::log(m.q1[1] / (g * kk));
     }
-    double G[2], J[2][2];
-    if (!eval(y0, y1, G, J)) return false;
-    double res = std::max(std::fabs(G[0]), std::fabs(G[1]));
-    for (int it = 0; it < 200 && res > 1e-14; ++it) {
-      const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
-      const double s0 = -(J[1][1] * G[0] - J[0][1] * G[1]) / det;
-      const double s1 = -(-J[1][0] * G[0] + J[0][0] * G[1]) / det;
-      bool accepted = false;
-      for (double t = 1.0; t > 1e-12; t *= 0.5) {
-        const double n0 = y0 + t * s0, n1 = y1 + t * s1;
-        double Gn[2], Jn[2][2];
-        if (!std::isfinite(n0) || !std::isfinite(n1) || !eval(n0, n1, Gn, Jn)) continue;
-        const double rn = std::max(std::fabs(Gn[0]), std::fabs(Gn[1]));
-        if (rn < res) {
-          y0 = n0, y1 = n1, res = rn;
-          G[0] = Gn[0], G[1] = Gn[1];
-          J[0][0] = Jn[0][0], J[0][1] = Jn[0][1], J[1][0] = Jn[1][0], J[1][1] = Jn[1][1];
-          accepted = true;
-          break;
-        }
-      }
-      if (!accepted) break;
-    }
-    D0 = std::exp(y0), D1 = std::exp(y1);
-    return res <= 1e-12;
+    const numerics::DampedNewtonResult r = numerics::solve_damped_newton_exact(eval, y, inner_);
+    D0 = std::exp(r.y(0)), D1 = std::exp(r.y(1));
+    return r.summary.converged();
   }
 
   void prepare(double lambda, const MatrixXd& C, const MatrixXd& M, double D0, double D1) override {
@@ -181,14 +161,16 @@ class DeterministicTraces final : public CoreTraces {
   numerics::MarchenkoPastur mp_;
   numerics::RadialChiQuadrature radial_;
   mutable numerics::RadialChiQuadrature::Rule rule_;
+  numerics::DampedNewtonOptions inner_;  // the inner Newton on log Delta [D.8.4]
   MatrixXd Delta_, Gamma_, S_, T_;
   Eigen::PartialPivLU<MatrixXd> lu_;
 };
 
 }  // namespace
 
-std::unique_ptr<CoreTraces> make_deterministic_traces(int k, double gamma, int radial_nodes_per_panel) {
-  return std::make_unique<DeterministicTraces>(k, gamma, radial_nodes_per_panel);
+std::unique_ptr<CoreTraces> make_deterministic_traces(int k, double gamma, int radial_nodes_per_panel,
+                                                      const numerics::DampedNewtonOptions& inner_newton) {
+  return std::make_unique<DeterministicTraces>(k, gamma, radial_nodes_per_panel, inner_newton);
 }
 
 }  // namespace srf::theory

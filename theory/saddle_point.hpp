@@ -5,6 +5,7 @@
 // the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.
 #include <Eigen/Dense>
 
+#include "numerics/damped_newton.hpp"
 #include "theory/model_params.hpp"
 #include "theory/theory_result.hpp"
 
@@ -27,10 +28,21 @@ struct SaddlePointOptions {
   // Gauss-Legendre nodes per panel of the radial chi_k quadrature over zeta (k >= 1); no
   // angular rule is needed since the integrands depend on |zeta| only (docs/theory [D.3]).
   int radial_nodes_per_panel = 10;
+  // Inner damped Newton on (log Delta_00, log Delta_mm) at fixed V (k >= 1; docs/theory [D.8.4]):
+  //   max_a |log Delta_aa - log F(Delta)_aa| <= inner_tolerance, or <= inner_stall_tolerance
+  //   once no backtracked step reduces it (the round-off floor of log F). Well below
+  //   `tolerance`: the outer map must be accurate to better than its own stopping rule.
+  double inner_tolerance = 1e-14;
+  double inner_stall_tolerance = 1e-12;
+  int inner_max_iterations = 200;
   TraceMethod traces = TraceMethod::kDeterministic;
   int trace_size = 1000;            // P of the sampled matrix (kSampled)
   unsigned long long trace_seed = 1;  // its seed (kSampled)
   void validate() const;  // throws std::invalid_argument naming the field
+  // These rules as options of numerics/damped_newton.hpp: the outer Newton in log V [D.8.1]
+  // and the inner one in log Delta [D.8.4].
+  numerics::DampedNewtonOptions outer_newton() const;
+  numerics::DampedNewtonOptions inner_newton() const;
 };
 
 // A previous solution to start from (neighbouring point of a curve).

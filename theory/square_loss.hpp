@@ -20,6 +20,10 @@ struct SquareLoss {
     Eigen::MatrixXd r = W * IVW.inverse();
     return 0.5 * (r + r.transpose());
   }
+  // R_aa for a diagonal V (the block form of docs/theory [D.3.3]), where R = W (I + V W)^{-1} is
+  // diagonal too: W_a / (1 + V_aa W_a). The outer map calls this at every evaluation, so it
+  // skips the K x K inverse of R() (which agrees with it, tests/theory/square_loss_test.cpp).
+  double R_diagonal(long a, double V_aa) const { return weights(a) / (1.0 + V_aa * weights(a)); }
   // Covariance of the training residuals, given the covariance E of the population residuals
   // (fields minus labels): (I + V W)^{-1} E (I + W V)^{-1}.
   Eigen::MatrixXd train_residual_covariance(const Eigen::MatrixXd& V, const Eigen::MatrixXd& E) const {

@@ -1,0 +1,46 @@
+// [D.2] The channel and the outer equation. Symbols: docs/theory/derivation.md.
+#include "theory/outer_equation.hpp"
+
+#include <cmath>
+
+#include "theory/activation.hpp"
+
+namespace srf::theory {
+
+OuterEquation::OuterEquation(const ModelParams& p, const SaddlePointOptions& o)
+    : p_(p), k_(p.k), K_(p.k + 1), sig_(gaussian_constants(activation(p.sigma))),
+      phi_(gaussian_constants(activation(p.teacher))) {
+  traces_ = o.traces == TraceMethod::kSampled
+                ? make_sampled_traces(p.k, p.gamma, o.trace_size, o.trace_seed)
+                : make_deterministic_traces(p.k, p.gamma, o.radial_nodes_per_panel, o.inner_newton());
+  loss_.weights = Eigen::VectorXd::Constant(K_, p.beta);
+  loss_.weights(0) = 1.0;
+  K1_ = Eigen::VectorXd::Constant(K_, sig_.kappa1_prime);
+  K1_(0) = sig_.kappa_1;
+  Ks_ = Eigen::MatrixXd::Constant(K_, K_, sig_.kappa_star_prime_sq);
+  Ks_.row(0).setConstant(sig_.c_star);
+  Ks_.col(0).setConstant(sig_.c_star);
+  Ks_(0, 0) = sig_.kappa_star_sq;
+}
+
+void OuterEquation::channel(double V0, double V1, double& C0, double& C1, double& M0, double& M1) const {
+  const double R0 = loss_.R_diagonal(0, V0);
+  const double R1 = k_ ? loss_.R_diagonal(1, V1) : 0.0;  // k = 0: no gradient block
+  C0 = sig_.kappa_1 * sig_.kappa_1 * R0;
+  M0 = sig_.kappa_star_sq * R0;
+  C1 = sig_.kappa1_prime * sig_.kappa1_prime * R1;
+  M1 = sig_.kappa_star_prime_sq * R1;
+}
+
+bool OuterEquation::outer_map(double lambda, const double x[2], double Tx[2], BlockOrderParameters& op) const {
+  double C0, C1, M0, M1;
+  channel(x[0], k_ ? x[1] : 0.0, C0, C1, M0, M1);
+  double G0, G1;
+  if (!traces_->level1(lambda, C0, C1, M0, M1, op.Delta0, op.Delta1, G0, G1)) return false;
+  const double ga = p_.gamma / p_.alpha;
+  Tx[0] = ga * (sig_.kappa_1 * sig_.kappa_1 * G0 + sig_.kappa_star_sq * op.Delta0);
+  Tx[1] = k_ ? ga * (sig_.kappa1_prime * sig_.kappa1_prime * G1 + sig_.kappa_star_prime_sq * op.Delta1) : 0.0;
+  return std::isfinite(Tx[0]) && std::isfinite(Tx[1]);
+}
+
+}  // namespace srf::theory
