@@ -154,6 +154,7 @@ struct Ridgeless {
   bool supported = true;
   bool overparametrised = false;
   std::string reason;
+  std::string distance;  // how far p/n is from the threshold, for a failure message
 };
 Ridgeless ridgeless_regime(const ModelParams& p) {
   Ridgeless r;
@@ -178,6 +179,10 @@ Ridgeless ridgeless_regime(const ModelParams& p) {
     return r;
   }
   r.overparametrised = load < 1.0;
+  std::ostringstream os;
+  os << " (lambda = 0 with p/n a relative " << std::fabs(load - 1.0) << " from the interpolation threshold p/n = k + 1 = "
+     << rows << ", where the error diverges)";
+  r.distance = os.str();
   return r;
 }
 
@@ -195,10 +200,12 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
   numerics::SolverSummary& total = out.result.summary;
   const double lambda = params.lambda;
   bool rescaled = false;
+  std::string near_threshold;
   if (lambda == 0.0) {
     const Ridgeless r = ridgeless_regime(params);
     if (!r.supported) return failed(out, numerics::TerminationType::kNonFinite, r.reason);
     rescaled = r.overparametrised;
+    near_threshold = r.distance;
   }
   const OuterEquation eq(params, options, rescaled);
 
@@ -228,7 +235,7 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
       if (!s.converged()) {
         ok = false;
         total.termination = s.termination;
-        total.message = "lambda continuation failed at lambda = " + std::to_string(lc) + ": " + s.message;
+        total.message = "lambda continuation failed at lambda = " + fmt_sci(lc) + ": " + s.message;
         break;
       }
       if (lc == lambda) break;
@@ -248,7 +255,7 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
   if (!have) {
     if (total.termination == numerics::TerminationType::kConverged)
       total.termination = numerics::TerminationType::kMaxIterations;
-    return failed(out, total.termination, total.message);
+    return failed(out, total.termination, total.message + near_threshold);
   }
   total.termination = numerics::TerminationType::kConverged;
   total.message = rescaled ? "converged (ridgeless limit, overparametrised; in v = lambda V): max |log v - log T(v)| = " +

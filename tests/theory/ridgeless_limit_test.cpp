@@ -93,6 +93,16 @@ TEST_CASE("lambda = 0 exactly at the interpolation threshold p/n = k + 1 is a no
     CHECK(std::isnan(r.errors.train_f));
     CHECK(std::isnan(r.varpi_law.A0.gen_f));
   }
+  // Next to the threshold the error grows like 1 / |p/n - (k + 1)| (D.12); closer than the
+  // solve can resolve, the status names the threshold. Either way, never a modest number.
+  for (double eps : {1e-6, -1e-6, 1e-10, -1e-10}) {
+    const auto r = solve_theory(point("tanh", 2.0 * (1.0 + eps), 0.0, 1));
+    INFO("eps = " << eps << ": " << r.summary.message);
+    if (r.summary.converged())
+      CHECK(r.errors.gen_f > 0.1 / std::fabs(eps));
+    else
+      CHECK(r.summary.message.find("from the interpolation threshold p/n = k + 1 = 2") != std::string::npos);
+  }
   // The same divergence seen from lambda > 0 (D.12): gen_f grows like lambda^(-1/2) there.
   const double g6 = solve_theory(point("tanh", 2.0, 1e-6, 1)).errors.gen_f;
   const double g8 = solve_theory(point("tanh", 2.0, 1e-8, 1)).errors.gen_f;
