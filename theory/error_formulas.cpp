@@ -17,11 +17,21 @@ SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters&
   VectorXd vdiag = VectorXd::Constant(K, op.V1);
   vdiag(0) = op.V0;
   V_ = vdiag.asDiagonal();
-  R_ = outer.loss().R(V_);
+  if (outer.rescaled()) {
+    // [D.14]: every level-2 formula is invariant under V = v/lambda, R = lambda r, Gamma, Delta =
+    // (gamma~, delta)/lambda, their X-derivatives (gamma^X, delta^X)/lambda^2: it is evaluated in
+    // the rescaled quantities, with the inner ridge 1.
+    VectorXd r(K);
+    for (int a = 0; a < K; ++a) r(a) = outer.loss().R_diagonal_rescaled(a, vdiag(a), p.lambda);
+    if (!outer.gradient_block()) r.tail(K - 1).setZero();  // no gradient block: nothing to weigh
+    R_ = r.asDiagonal();
+  } else {
+    R_ = outer.loss().R(V_);
+  }
   const MatrixXd K1 = K1v.asDiagonal();
   const MatrixXd C = K1 * R_ * K1;
   const MatrixXd M = R_.cwiseProduct(Ks);
-  traces.prepare(p.lambda, C, M, op.Delta0, op.Delta1);
+  traces.prepare(outer.rescaled() ? 1.0 : p.lambda, C, M, op.Delta0, op.Delta1);
   Gamma_ = traces.Gamma();
   const double ga = p.gamma / p.alpha;
   // Per block (a, b): Gamma^X and V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] for
@@ -103,7 +113,15 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   e.gen_f = Elin(0, 0) + Ngen(0, 0);
   for (int j = 1; j < K; ++j) e.gen_g += Elin(j, j) + Ngen(j, j);
   e.gen_h1 = e.gen_f + e.gen_g;
-  const MatrixXd Etrain = outer_.loss().train_residual_covariance(V_, Elin + N);
+  MatrixXd Etrain;
+  if (outer_.rescaled()) {
+    // (I + V W)^{-1} = lambda (lambda I + v W)^{-1}: zero at lambda = 0 (interpolation) [D.14].
+    VectorXd P(K);
+    for (int a = 0; a < K; ++a) P(a) = outer_.loss().residual_map_rescaled(a, V_(a, a), p.lambda);
+    Etrain = P.asDiagonal() * (Elin + N) * P.asDiagonal();
+  } else {
+    Etrain = outer_.loss().train_residual_covariance(V_, Elin + N);
+  }
   e.train_f = Etrain(0, 0);
   for (int j = 1; j < K; ++j) e.train_g += Etrain(j, j);
   // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2,
@@ -121,13 +139,15 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   if (order) {
     const MatrixXd& Delta = outer_.traces().Delta();
     order->clear();
-    order->emplace_back("V_00", V_(0, 0));
-    order->emplace_back("Delta_00", Delta(0, 0));
-    order->emplace_back("Vhat_00", p.alpha * R(0, 0));
+    // Rescaled [D.14]: V, Delta ~ 1/lambda and Vhat ~ lambda; their finite parts are reported.
+    const bool s = outer_.rescaled();
+    order->emplace_back(s ? "lambda_V_00" : "V_00", V_(0, 0));
+    order->emplace_back(s ? "lambda_Delta_00" : "Delta_00", Delta(0, 0));
+    order->emplace_back(s ? "Vhat_00/lambda" : "Vhat_00", p.alpha * R(0, 0));
     if (k) {
-      order->emplace_back("V_11", V_(1, 1));
-      order->emplace_back("Delta_11", Delta(1, 1));
-      order->emplace_back("Vhat_11", p.alpha * R(1, 1));
+      order->emplace_back(s ? "lambda_V_11" : "V_11", V_(1, 1));
+      order->emplace_back(s ? "lambda_Delta_11" : "Delta_11", Delta(1, 1));
+      order->emplace_back(s ? "Vhat_11/lambda" : "Vhat_11", p.alpha * R(1, 1));
     }
     order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
     order->emplace_back("q_s", wPw);

@@ -35,7 +35,7 @@ void ModelParams::validate() const {
   }
   finite_positive("alpha", alpha);
   finite_positive("gamma", gamma);
-  finite_positive("lambda", lambda);
+  finite_nonnegative("lambda", lambda);  // 0: the ridgeless limit lambda -> 0+
   if (k < 0) bad("k", k, "must be >= 0");
   if (k > 8) bad("k", k, "must be <= 8 (k is a fixed, small number of sketch directions)");
   finite_nonnegative("beta", beta);

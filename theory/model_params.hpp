@@ -14,7 +14,7 @@ struct ModelParams {
   std::string teacher = "tanh";  // teacher phi
   double alpha = 0.5;            // alpha = n/p (samples per feature)
   double gamma = 0.8;            // gamma = d/p (input dimension per feature)
-  double lambda = 1e-3;          // ridge penalty: (1/n) sum loss + lambda |w|^2, lambda > 0
+  double lambda = 1e-3;          // ridge penalty: (1/n) sum loss + lambda |w|^2, lambda >= 0 (0: limit 0+)
   int k = 0;                     // number of sketched gradient directions; k = 0 is L2 training
   double beta = 1.0;             // weight of the gradient term in the loss, beta >= 0
   double delta_f = 0.0;          // Delta_f: variance of the function-label noise

@@ -21,22 +21,30 @@ struct BlockOrderParameters {
   double Delta0 = 0, Delta1 = 0;  // Delta_00, Delta_mm
 };
 
+// Whether V_mm is an unknown: not when the gradient features have no random part (kappa'_1 =
+// kappa'_star = 0, e.g. a linear sigma: sigma' is constant, its rows are pure spikes
+// kappa_1 zeta_j), where V_mm = 0 exactly.
+inline bool has_gradient_block(int k, const GaussianConstants& sigma) {
+  return k > 0 && (sigma.kappa1_prime != 0.0 || sigma.kappa_star_prime_sq > 0.0);
+}
+
 class OuterEquation {
  public:
-  // `params` and `options` must outlive this object.
-  OuterEquation(const ModelParams& params, const SaddlePointOptions& options);
+  // `params` must outlive this object. rescaled = true: the unknowns are v = lambda V and
+  // delta = lambda Delta (the overparametrised ridgeless limit, docs/theory [D.14]); the same
+  // equations then hold with the channel R / lambda = W (lambda I + v W)^{-1} and an inner
+  // ridge of 1, exactly for lambda > 0 and in the limit at lambda = 0.
+  OuterEquation(const ModelParams& params, const SaddlePointOptions& options, bool rescaled = false);
+  bool rescaled() const { return rescaled_; }
 
-  // The outer unknowns: V_00, and V_mm unless the gradient features have no random part
-  // (kappa'_1 = kappa'_star = 0, e.g. a linear sigma: sigma' is constant, its rows are pure
-  // spikes kappa_1 zeta_j), where V_mm = 0 exactly.
-  bool gradient_block() const {
-    return k_ > 0 && (sig_.kappa1_prime != 0.0 || sig_.kappa_star_prime_sq > 0.0);
-  }
+  // The outer unknowns: V_00, and V_mm with a gradient block.
+  bool gradient_block() const { return has_gradient_block(k_, sig_); }
   int dim() const { return gradient_block() ? 2 : 1; }
 
   // The channel and the feature covariance at the outer unknowns (V0, V1) [D.2]:
-  //   R = W (I + V W)^{-1} (diagonal here),  C = K1 R K1,  M = R o Ks  (diagonal entries).
-  void channel(double V0, double V1, double& C0, double& C1, double& M0, double& M1) const;
+  //   R = W (I + V W)^{-1} (diagonal here),  C = K1 R K1,  M = R o Ks  (diagonal entries);
+  // rescaled: R / lambda, C / lambda, M / lambda at v = (V0, V1) [D.14].
+  void channel(double lambda, double V0, double V1, double& C0, double& C1, double& M0, double& M1) const;
 
   // The outer map T(V) [D.2.3]: V = (gamma/alpha) [K1 Gamma K1 + Ks o Delta],
   // Gamma = Delta (I + C Delta)^{-1}. x = (V_00, V_mm) in, T(x) out; `op` carries the inner
@@ -54,6 +62,7 @@ class OuterEquation {
 
  private:
   const ModelParams& p_;
+  bool rescaled_;
   int k_, K_;
   GaussianConstants sig_, phi_;
   std::unique_ptr<CoreTraces> traces_;

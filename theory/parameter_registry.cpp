@@ -15,7 +15,7 @@ const std::vector<ParameterInfo>& model_parameters() {
       {"alpha", T::kReal, "alpha = n/p, samples per feature", true},
       {"p_over_n", T::kReal, "p/n = 1/alpha (sets alpha)", true},
       {"gamma", T::kReal, "gamma = d/p, input dimension per feature", true},
-      {"lambda", T::kReal, "ridge penalty lambda > 0", true},
+      {"lambda", T::kReal, "ridge penalty lambda >= 0 (0: the ridgeless limit lambda -> 0+)", true},
       {"k", T::kInteger, "number of sketched gradient directions (0 = L2 training)", false},
       {"beta", T::kReal, "weight of the gradient loss", true},
       {"delta_f", T::kReal, "function-label noise variance Delta_f", true},

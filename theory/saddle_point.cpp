@@ -13,7 +13,9 @@
 #include <string>
 
 #include "numerics/damped_newton.hpp"
+#include "theory/activation.hpp"
 #include "theory/error_formulas.hpp"
+#include "theory/gaussian_equivalence.hpp"
 #include "theory/outer_equation.hpp"
 
 namespace srf::theory {
@@ -104,10 +106,12 @@ numerics::SolverSummary outer_newton(const OuterEquation& eq, const SaddlePointO
   return s;
 }
 
-// A safe start at any lambda: a few Picard steps of V <- T(V) from V = 0.
+// A safe start at any lambda: a few Picard steps of V <- T(V) from V = 0 (rescaled: from
+// v = 1, since the channel W (lambda + v W)^{-1} is infinite at v = lambda = 0 [D.14]).
 BlockOrderParameters default_start(const OuterEquation& eq, double lambda) {
   BlockOrderParameters op;
-  double x[2] = {0.0, 0.0}, T[2];
+  const double x0 = eq.rescaled() ? 1.0 : 0.0;
+  double x[2] = {x0, x0}, T[2];
   for (int i = 0; i < 3; ++i) {
     if (!eq.outer_map(lambda, x, T, op)) break;
     x[0] = T[0], x[1] = T[1];
@@ -129,6 +133,59 @@ Errors errors_nan() {
   return e;
 }
 
+// The non-converged answer: a status, a reason, and no numbers.
+SaddlePointSolution& failed(SaddlePointSolution& out, numerics::TerminationType t, const std::string& why) {
+  out.result.summary.termination = t;
+  out.result.summary.message = why;
+  if (out.result.summary.residual_history.empty()) out.result.summary.residual = kNaN;
+  out.result.errors = errors_nan();
+  out.result.varpi_law = {errors_nan(), errors_nan()};
+  return out;
+}
+
+// lambda = 0 continues down to here, then jumps to 0 [D.14].
+constexpr double kContinuationFloor = 1e-10;
+
+// Which side of the interpolation threshold a ridgeless (lambda = 0) point lies on [D.12],
+// [D.14]: the n (k + 1) rows of the least-squares system (n without a random gradient block)
+// against the p unknowns, for features of full rank (kappa_star > 0 and, with a gradient block,
+// kappa'_star > 0).
+struct Ridgeless {
+  bool supported = true;
+  bool overparametrised = false;
+  std::string reason;
+  std::string distance;  // how far p/n is from the threshold, for a failure message
+};
+Ridgeless ridgeless_regime(const ModelParams& p) {
+  Ridgeless r;
+  const GaussianConstants sig = gaussian_constants(activation(p.sigma));
+  const bool gradient_block = has_gradient_block(p.k, sig);
+  // (Relative to the second moments: the constants come from quadrature.)
+  if (!(sig.kappa_star_sq > 1e-12 * sig.second_moment) ||
+      (gradient_block && !(sig.kappa_star_prime_sq > 1e-12 * sig.derivative_second_moment))) {
+    r.supported = false;
+    r.reason = "lambda = 0 (the ridgeless limit) needs features of full rank, kappa_star > 0 (and kappa'_star > 0 with "
+               "k > 0); sigma = " + p.sigma + " has rank-min(p, d) features: use a small lambda > 0";
+    return r;
+  }
+  const int rows = gradient_block ? p.k + 1 : 1;  // least-squares rows per sample
+  const double load = p.alpha * rows;                // rows per unknown, n (k + 1) / p
+  if (std::fabs(load - 1.0) <= 4.0 * std::numeric_limits<double>::epsilon()) {
+    r.supported = false;
+    std::ostringstream os;
+    os << "lambda = 0: the error diverges at the interpolation threshold p/n = k + 1 = " << rows
+       << " (the minimum-norm solution is unbounded there; docs/theory [D.12])";
+    r.reason = os.str();
+    return r;
+  }
+  r.overparametrised = load < 1.0;
+  std::ostringstream os;
+  os << " (lambda = 0 with p/n a relative " << std::fabs(load - 1.0) << " from the interpolation threshold p/n = k + 1 = "
+     << rows << ", where the error diverges)";
+  r.distance = os.str();
+  return r;
+}
+
 }  // namespace
 
 SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options,
@@ -139,14 +196,22 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
     throw std::invalid_argument(
         "--beta = 0 with --k > 0: the limit is singular at beta = 0 (the student's gradient mean is not "
         "self-averaging); use --k 0 for L2 training");
-  const OuterEquation eq(params, options);
   SaddlePointSolution out;
   numerics::SolverSummary& total = out.result.summary;
   const double lambda = params.lambda;
+  bool rescaled = false;
+  std::string near_threshold;
+  if (lambda == 0.0) {
+    const Ridgeless r = ridgeless_regime(params);
+    if (!r.supported) return failed(out, numerics::TerminationType::kNonFinite, r.reason);
+    rescaled = r.overparametrised;
+    near_threshold = r.distance;
+  }
+  const OuterEquation eq(params, options, rescaled);
 
   BlockOrderParameters op;
   bool have = false;
-  if (!warm.empty() && warm.V.rows() == params.k + 1) {
+  if (!warm.empty() && warm.V.rows() == params.k + 1 && warm.rescaled == rescaled) {
     op.V0 = warm.V(0, 0), op.Delta0 = warm.Delta(0, 0);
     if (params.k) op.V1 = warm.V(1, 1), op.Delta1 = warm.Delta(1, 1);
     numerics::SolverSummary s = outer_newton(eq, options, lambda, op, total);
@@ -170,11 +235,14 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
       if (!s.converged()) {
         ok = false;
         total.termination = s.termination;
-        total.message = "lambda continuation failed at lambda = " + std::to_string(lc) + ": " + s.message;
+        total.message = "lambda continuation failed at lambda = " + fmt_sci(lc) + ": " + s.message;
         break;
       }
       if (lc == lambda) break;
-      lc = std::max(lambda, lc / options.continuation_factor);
+      lc /= options.continuation_factor;
+      // lambda = 0: the solution is continuous at 0+ in the variables used [D.14], so the
+      // last stage jumps there from kContinuationFloor.
+      if (lc < lambda || (lambda == 0.0 && lc < kContinuationFloor)) lc = lambda;
       if (stage == options.max_continuation_stages) {
         ok = false;
         total.termination = numerics::TerminationType::kMaxIterations;
@@ -187,12 +255,12 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
   if (!have) {
     if (total.termination == numerics::TerminationType::kConverged)
       total.termination = numerics::TerminationType::kMaxIterations;
-    out.result.errors = errors_nan();
-    out.result.varpi_law = {errors_nan(), errors_nan()};
-    return out;
+    return failed(out, total.termination, total.message + near_threshold);
   }
   total.termination = numerics::TerminationType::kConverged;
-  total.message = "converged: max |log V - log T(V)| = " + fmt_sci(total.residual);
+  total.message = rescaled ? "converged (ridgeless limit, overparametrised; in v = lambda V): max |log v - log T(v)| = " +
+                                 fmt_sci(total.residual)
+                           : "converged: max |log V - log T(V)| = " + fmt_sci(total.residual);
   const SecondLevel second(eq, op);
   out.result.errors = second.errors_at(params.varpi, &out.result.order_parameters);
   // The law over varpi ~ N(0, I_k): errors are A0 + A2 |varpi|^2 [D.7].
@@ -205,6 +273,7 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
       out.result.varpi_law.A2.*(f.second) = e1.*(f.second) - out.result.varpi_law.A0.*(f.second);
   }
   const int K = params.k + 1;
+  out.state.rescaled = rescaled;
   out.state.V = Eigen::MatrixXd::Zero(K, K);
   out.state.Delta = Eigen::MatrixXd::Zero(K, K);
   out.state.V(0, 0) = op.V0, out.state.Delta(0, 0) = op.Delta0;

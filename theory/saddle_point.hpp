@@ -49,6 +49,10 @@ struct SaddlePointOptions {
 struct SaddlePointState {
   Eigen::MatrixXd V;      // K x K
   Eigen::MatrixXd Delta;  // K x K
+  // V and Delta hold lambda V and lambda Delta: the overparametrised ridgeless limit
+  // (lambda = 0, p > n(k + 1), docs/theory [D.14]). A state is only used as a warm start by a
+  // solve in the same variables.
+  bool rescaled = false;
   bool empty() const { return V.size() == 0; }
 };
 
@@ -59,6 +63,9 @@ struct SaddlePointSolution {
 
 // Solves the saddle point at `params` (validated here). Never throws for non-convergence: the
 // summary says so and the errors are NaN. Throws std::invalid_argument for bad parameters.
+// lambda = 0 is the limit lambda -> 0+ (the minimum-norm / least-squares solution), solved in
+// the limit equations [D.14]; exactly at the interpolation threshold p/n = k + 1 the errors
+// diverge, and the summary says so (termination kNonFinite).
 SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options = {},
                                        const SaddlePointState& warm_start = {});
 

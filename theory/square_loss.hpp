@@ -24,6 +24,15 @@ struct SquareLoss {
   // diagonal too: W_a / (1 + V_aa W_a). The outer map calls this at every evaluation, so it
   // skips the K x K inverse of R() (which agrees with it, tests/theory/square_loss_test.cpp).
   double R_diagonal(long a, double V_aa) const { return weights(a) / (1.0 + V_aa * weights(a)); }
+  // The overparametrised ridgeless limit (docs/theory [D.14]) works with v = lambda V, where
+  // R = O(lambda): R_aa / lambda = W_a / (lambda + v_aa W_a), finite at lambda = 0 (= 1 / v_aa),
+  // and the training-residual map (I + V W)^{-1} = lambda (lambda I + v W)^{-1}, zero there.
+  double R_diagonal_rescaled(long a, double v_aa, double lambda) const {
+    return weights(a) / (lambda + v_aa * weights(a));
+  }
+  double residual_map_rescaled(long a, double v_aa, double lambda) const {
+    return lambda / (lambda + v_aa * weights(a));
+  }
   // Covariance of the training residuals, given the covariance E of the population residuals
   // (fields minus labels): (I + V W)^{-1} E (I + W V)^{-1}.
   Eigen::MatrixXd train_residual_covariance(const Eigen::MatrixXd& V, const Eigen::MatrixXd& E) const {

@@ -51,7 +51,6 @@ TEST_CASE("theory cli: bad input exits 2 with one line naming the flag") {
     const char* flag;
   } cases[] = {
       {"theory --lambda -1", "--lambda"},
-      {"theory --lambda 0", "--lambda"},
       {"theory --lambda nan", "--lambda"},
       {"theory --alpha 0", "--alpha"},
       {"theory --p-over-n -2", "--p-over-n"},
@@ -89,6 +88,16 @@ TEST_CASE("theory cli: a point that does not converge exits 3 and says so") {
   CHECK(j["converged"] == false);
   CHECK(j["gen_f"].is_null());
   CHECK(j["termination"] != "converged");
+}
+
+TEST_CASE("theory cli: --lambda 0 is the ridgeless limit, and exactly at p/n = k + 1 it exits 3") {
+  const auto ok = run_exe("theory --lambda 0 --p-over-n 3 --k 1 --varpi 1 --format json");
+  CHECK(ok.status == 0);
+  CHECK(nlohmann::json::parse(ok.out)["converged"] == true);
+  const auto r = run_exe("theory --lambda 0 --p-over-n 2 --k 1 --varpi 1 --format json");
+  CHECK(r.status == 3);
+  CHECK(r.err.find("diverges at the interpolation threshold p/n = k + 1") != std::string::npos);
+  CHECK(nlohmann::json::parse(r.out)["gen_f"].is_null());
 }
 
 TEST_CASE("curve cli: a point that does not converge is flagged, not given a number") {

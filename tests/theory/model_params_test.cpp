@@ -37,6 +37,9 @@ TEST_CASE("ModelParams defaults and a valid Sobolev point pass validation") {
   ModelParams sign_l2;  // sign teacher is fine for plain L2 training
   sign_l2.teacher = "sign";
   CHECK(message_of(sign_l2) == "");
+  ModelParams ridgeless = sobolev_defaults();  // lambda = 0 is the limit lambda -> 0+
+  ridgeless.lambda = 0.0;
+  CHECK(message_of(ridgeless) == "");
   ModelParams edge = sobolev_defaults();  // k rho^2 = 1 exactly is allowed
   edge.k = 4;
   edge.varpi = {1, 2, 3, 4};
@@ -52,7 +55,6 @@ TEST_CASE("ModelParams.validate rejects each bad field with a message naming the
     std::function<void(ModelParams&)> set;
   };
   const std::vector<Bad> bad = {
-      {"lambda", [](ModelParams& p) { p.lambda = 0.0; }},
       {"lambda", [](ModelParams& p) { p.lambda = -1e-3; }},
       {"lambda", [=](ModelParams& p) { p.lambda = nan; }},
       {"lambda", [=](ModelParams& p) { p.lambda = inf; }},
