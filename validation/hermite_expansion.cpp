@@ -10,8 +10,8 @@ namespace srf::validation {
 
 namespace {
 
-constexpr double kGridStep = 1.0 / 32.0;
-constexpr double kGridHalfWidth = 28.0;
+constexpr double kGridStep = 1.0 / 12.0;
+constexpr double kGridHalfWidth = 22.0;
 constexpr Eigen::Index kFeatureBlock = 64;  // scales per block of the grid evaluation
 
 // He_m(0) / sqrt(n!) for the closed forms: zero for odd m, (-1)^(m/2) (m-1)!! / sqrt(n!) for
@@ -115,7 +115,7 @@ void HermiteExpansion::expand(const Eigen::VectorXd& scales, Eigen::MatrixXd& co
     const Eigen::Index j0 = b * kFeatureBlock, nb = std::min(kFeatureBlock, m - j0);
     const Eigen::MatrixXd H = nodes_ * scales.segment(j0, nb).transpose();
     Eigen::MatrixXd F, S;
-    apply_activation(*activation_, H, F, &S, 1);
+    apply_activation(*activation_, H, F, part_ == ActivationPart::kDerivative ? &S : nullptr, 1);
     const Eigen::MatrixXd& values = part_ == ActivationPart::kValue ? F : S;
     coefficients.middleCols(j0, nb).noalias() = projector_ * values;
     second_moment.segment(j0, nb).noalias() = values.array().square().matrix().transpose() * density_;

@@ -11,11 +11,12 @@
 // Coefficients: relu, its derivative (the unit step) and sign in closed form (Gaussian
 // integration by parts moves the derivatives onto the kink: E[relu(z) He_n(z)] = He_{n-2}(0) /
 // sqrt(2 pi) for n >= 2, E[step(z) He_n(z)] = He_{n-1}(0) / sqrt(2 pi) for n >= 1). Smooth
-// activations by the trapezoidal rule on [-28, 28] with step 1/32: the integrand is analytic in
-// the strip |Im t| < pi / (2 s) for tanh (wider for the others) and decays like
-// exp(-t^2/4) against the orthonormal Hermite functions, so the rule's error is
-// ~exp(-pi^2 / (s h)) = exp(-316 / s) (1e-34 at s = 4) plus the cut-off exp(-28^2 / 4): below
-// rounding for every scale a finite d produces.
+// activations by the trapezoidal rule on [-22, 22] with step h = 1/12 (529 nodes): the integrand
+// is analytic in the strip |Im t| < pi / (2 s) for tanh (wider for the others), so the rule's
+// error falls like exp(-2 pi (pi / 2s) / h) = exp(-118 / s) (1e-26 at s = 2, 1e-13 at s = 4;
+// s^2 = |theta_j|^2 / d is 1 +- O(1/sqrt d)); beyond |t| = 22 the integrand is below
+// exp(-22^2 / 4) = 1e-53 times the Hermite functions, which stay O(1) up to degree 80 (their
+// turning point is sqrt(4 n + 2) < 18).
 #include <Eigen/Dense>
 
 #include "theory/activation.hpp"

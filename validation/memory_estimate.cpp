@@ -14,7 +14,7 @@ namespace {
 
 constexpr double kFixedBytes = 64.0 * 1024 * 1024;
 constexpr double kTile = 256;          // kTileColumns and the sampled test chunk
-constexpr double kGridNodes = 1793;    // HermiteExpansion's trapezoid nodes
+constexpr double kGridNodes = 529;    // HermiteExpansion's trapezoid nodes
 constexpr double kGridBlock = 64;      // scales per block of the expansion
 
 std::uint64_t read_number(const std::string& path, bool& ok) {
