@@ -26,6 +26,7 @@ void run_simulate(const SimulateArgs& a) {
     throw std::invalid_argument("--format = '" + a.format + "': must be json or table");
   const theory::ModelParams params = resolve_model(a.model, a.sim);
   validation::SimulationOptions options = a.sim.resolve();
+  check_memory_fits(params, options);  // before anything is allocated
   Progress progress("simulate", options.seeds);
   if (progress.enabled()) options.on_seed_done = [&](int done, int) { progress.update(done); };
   const validation::SimulationResult r = validation::simulate(params, options);
@@ -35,8 +36,11 @@ void run_simulate(const SimulateArgs& a) {
   }
   std::cout << fmt::format("simulate: sigma={} teacher={} alpha={} gamma={} lambda={} k={} beta={}\n", params.sigma,
                            params.teacher, params.alpha, params.gamma, params.lambda, params.k, params.beta);
-  std::cout << fmt::format("n={} p={} d={} seeds={} threads={} test_samples={} wall={:.2f} s\n", r.size.n, r.size.p,
-                           r.size.d, r.seeds, r.threads, options.test_samples, r.wall_seconds);
+  const std::string test = options.test_error == validation::TestError::kExact
+                               ? std::string("exact")
+                               : fmt::format("sampled ({} inputs)", options.test_samples);
+  std::cout << fmt::format("n={} p={} d={} seeds={} threads={} test_error={} wall={:.2f} s\n", r.size.n, r.size.p,
+                           r.size.d, r.seeds, r.threads, test, r.wall_seconds);
   std::cout << fmt::format("{:<10} {:>14} {:>12}\n", "quantity", "mean", "se");
   for (const auto& [name, e] : r.estimates)
     std::cout << fmt::format("{:<10} {:>14.6g} {:>12.3g}\n", name, e.mean, e.se);

@@ -1,9 +1,12 @@
 #include "report/theory_json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "theory/parameter_registry.hpp"
 #include "theory/varpi_law.hpp"
+#include "validation/memory_estimate.hpp"
 
 namespace srf::report {
 
@@ -66,18 +69,40 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   j["threads"] = r.threads;
   j["seeds_in_parallel"] = r.seeds_in_parallel;
   j["base_seed"] = o.base_seed;
-  j["test_samples"] = o.test_samples;
+  j["test_error"] = o.test_error == validation::TestError::kExact ? "exact" : "sampled";
+  if (o.test_error == validation::TestError::kSampled) j["test_samples"] = o.test_samples;
+  else j["test_samples"] = nullptr;
   j["sketch_scale"] = o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal";
   j["varpi_mode"] = o.varpi_mode == validation::VarpiMode::kDrawn ? "drawn" : "given";
   for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
+  // Exact errors: the largest truncation bound over the seeds, per error; sampled: the per-seed
+  // standard errors of the test-set means.
+  const bool exact = o.test_error == validation::TestError::kExact;
+  static const char* const gen_names[] = {"gen_f", "gen_g", "gen_h1", "gen_grad"};
+  if (exact) {
+    nlohmann::json bound;
+    for (const auto& [name, field] : theory::error_fields()) {
+      if (std::string(name).rfind("gen_", 0) != 0) continue;
+      double worst = 0;
+      for (const auto& s : r.per_seed) worst = std::max(worst, s.population_truncation_bound.*field);
+      bound[name] = worst;
+    }
+    j["population_truncation_bound"] = bound;
+  }
   nlohmann::json seeds = nlohmann::json::array();
   for (const auto& s : r.per_seed) {
     nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", s.primal ? "primal" : "dual"}};
     for (const auto& [name, field] : theory::error_fields()) js[name] = s.errors.*field;
+    nlohmann::json extra;
+    for (const auto& [name, field] : theory::error_fields())
+      for (const char* g : gen_names)
+        if (std::string(name) == g) extra[name] = exact ? s.population_truncation_bound.*field : s.test_se.*field;
+    js[exact ? "population_truncation_bound" : "test_se"] = extra;
     seeds.push_back(js);
   }
   j["per_seed"] = seeds;
   j["wall_seconds"] = r.wall_seconds;
+  j["estimated_peak_bytes"] = validation::estimate_peak_memory(params, o).peak_bytes;  // the memory guard's figure
   return j;
 }
 

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "validation/blas_control.hpp"
+#include "validation/memory_estimate.hpp"
 #include "validation/tiled_products.hpp"
 
 namespace srf::validation {
@@ -60,6 +61,7 @@ void SimulationOptions::validate() const {
   if (threads < 0) bad_option("threads", threads, "must be >= 0 (0: OpenMP default)");
   if (test_samples < 1) bad_option("test_samples", test_samples, "must be >= 1");
   if (batch_rows < 0) bad_option("batch_rows", batch_rows, "must be >= 0 (0: automatic)");
+  population.validate();
 }
 
 ProblemSize problem_size(const theory::ModelParams& params, int p) {
@@ -337,6 +339,17 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   out.errors.train_f = r_f.squaredNorm() / n;
   out.errors.train_g = k > 0 ? r_g.squaredNorm() / n : 0.0;
 
+  if (options.test_error == TestError::kExact) {
+    const PopulationErrors pe =
+        population_errors(sigma, phi, pr.Theta, pr.theta0, pr.V, pr.zeta, w, options.population, threads);
+    const double train_f = out.errors.train_f, train_g = out.errors.train_g;
+    out.errors = pe.errors;
+    out.errors.train_f = train_f;
+    out.errors.train_g = train_g;
+    out.population_truncation_bound = pe.truncation_bound;
+    return out;
+  }
+
   // Test: fresh inputs, noiseless targets, in chunks of kTestChunk inputs. Chunk c draws from
   // its own stream 1 + c, so the chunks are independent: they run in parallel (single-threaded
   // BLAS inside each) and their partial sums are added in chunk order, so the result does not
@@ -358,7 +371,9 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   }
   const int T = options.test_samples;
   const int chunks = (T + kTestChunk - 1) / kTestChunk;
-  std::vector<std::array<double, 3>> partial(static_cast<std::size_t>(chunks));
+  // Per chunk: the sums of the per-input errors (f, g, grad) and of their squares (f, g, h1,
+  // grad) for the standard errors.
+  std::vector<std::array<double, 7>> partial(static_cast<std::size_t>(chunks));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && chunks > 1)
   for (int c = 0; c < chunks; ++c) {
     const int t0 = c * kTestChunk, b = std::min(kTestChunk, T - t0);
@@ -371,40 +386,70 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     MatrixXd Ht = Xt * pr.Theta, Ft, St;
     apply_activation(sigma, Ht, Ft, &St, 1);
     const VectorXd f = Ft * w;
-    double sf = 0, sg = 0, sgrad = 0;
-    VectorXd dphi(b);
+    double sf = 0, sg = 0, sgrad = 0, sf2 = 0, sg2 = 0, sh2 = 0, sgrad2 = 0;
+    VectorXd dphi(b), ef(b);
     for (int i = 0; i < b; ++i) {
       const double r = phi.value(om[i]) - f[i];
+      ef[i] = r * r;
       sf += r * r;
+      sf2 += ef[i] * ef[i];
       dphi[i] = phi.derivative(om[i]);
     }
     if (k > 0) {
       const MatrixXd sketched = St * P;  // b x k: V^T grad f(x_i)
-      for (int i = 0; i < b; ++i)
+      for (int i = 0; i < b; ++i) {
+        double eg = 0;
         for (int m = 0; m < k; ++m) {
           const double r = align[m] * dphi[i] - sketched(i, m);
           sg += r * r;
+          eg += r * r;
         }
+        sg2 += eg * eg;
+        sh2 += (ef[i] + eg) * (ef[i] + eg);
+      }
+    } else {
+      sh2 = sf2;
     }
     // U = S .* w^T (row i: s_i .* w), reusing Ht's storage.
     Ht = St.array().rowwise() * w.transpose().array();
     if (via_gram) {
       G2.noalias() = Ht * Q;
       const VectorXd lin = Ht * c0;
-      for (int i = 0; i < b; ++i) sgrad += dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + G2.row(i).dot(Ht.row(i));
+      for (int i = 0; i < b; ++i) {
+        const double e = dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + G2.row(i).dot(Ht.row(i));
+        sgrad += e;
+        sgrad2 += e * e;
+      }
     } else {
       G2.noalias() = Ht * pr.Theta.transpose();
       G2 *= inv_sqrt_d;  // row i: grad f(x_i)^T
-      for (int i = 0; i < b; ++i) sgrad += (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
+      for (int i = 0; i < b; ++i) {
+        const double e = (dphi[i] * pr.theta0.transpose() - G2.row(i)).squaredNorm();
+        sgrad += e;
+        sgrad2 += e * e;
+      }
     }
-    partial[static_cast<std::size_t>(c)] = {sf, sg, sgrad};
+    partial[static_cast<std::size_t>(c)] = {sf, sg, sgrad, sf2, sg2, sh2, sgrad2};
   }
-  double sum_f = 0, sum_g = 0, sum_grad = 0;
-  for (const auto& [sf, sg, sgrad] : partial) sum_f += sf, sum_g += sg, sum_grad += sgrad;
+  double sum_f = 0, sum_g = 0, sum_grad = 0, sum_f2 = 0, sum_g2 = 0, sum_h2 = 0, sum_grad2 = 0;
+  for (const auto& [sf, sg, sgrad, sf2, sg2, sh2, sgrad2] : partial) {
+    sum_f += sf, sum_g += sg, sum_grad += sgrad;
+    sum_f2 += sf2, sum_g2 += sg2, sum_h2 += sh2, sum_grad2 += sgrad2;
+  }
   out.errors.gen_f = sum_f / T;
   out.errors.gen_g = k > 0 ? sum_g / T : 0.0;
   out.errors.gen_h1 = out.errors.gen_f + out.errors.gen_g;
   out.errors.gen_grad = sum_grad / T;
+  // Standard error of a mean of T per-input errors: sqrt(sample variance / T).
+  auto se = [T](double sum, double sum_sq) {
+    if (T < 2) return std::numeric_limits<double>::quiet_NaN();
+    const double mean = sum / T;
+    return std::sqrt(std::max(0.0, (sum_sq - T * mean * mean) / (T - 1.0)) / T);
+  };
+  out.test_se.gen_f = se(sum_f, sum_f2);
+  out.test_se.gen_g = k > 0 ? se(sum_g, sum_g2) : 0.0;
+  out.test_se.gen_h1 = se(sum_f + sum_g, sum_h2);
+  out.test_se.gen_grad = se(sum_grad, sum_grad2);
   return out;
 }
 
@@ -412,6 +457,7 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
   const auto start = std::chrono::steady_clock::now();
   options.validate();
   const theory::ModelParams params = checked(params_in, options.varpi_mode);
+  check_memory(params, options);
   SimulationResult res;
   res.size = problem_size(params, options.p);
   res.seeds = options.seeds;

@@ -2,11 +2,13 @@
 // The exact finite-size Monte Carlo simulation of MODEL.md's model: for each seed draw the
 // teacher, the sketch (conditioned on varpi or drawing it), the random features and the data,
 // train the ridge-regularised Sobolev least-squares problem exactly (one Cholesky solve), and
-// measure the training errors and the noiseless generalisation errors on fresh test inputs.
+// measure the training errors and the noiseless generalisation errors: exact Gaussian expectations
+// given the draws and w (default), or averages over fresh test inputs.
 //
-// Cost per seed (N = n(1+k) rows, T test inputs): the pre-activations X Theta (2 n d p flops),
-// the normal equations (N p^2 primal or N^2 p dual, symmetric rank-k updates), one Cholesky
-// (min(p,N)^3 / 3), and on the test set X Theta (2 T d p) plus the full gradient (2 T p min(p,d)).
+// Cost per seed (N = n(1+k) rows): the pre-activations X Theta (2 n d p flops), the normal
+// equations (N p^2 primal or N^2 p dual, symmetric rank-k updates), one Cholesky
+// (min(p,N)^3 / 3), and the errors: exact (default) p^2 d for Theta^T Theta plus ~(6 + 2k) L p^2 / 2
+// for the series, or on T sampled test inputs X Theta (2 T d p) plus the full gradient (2 T p min(p,d)).
 // Everything else is O(n p + T p). Matrices are built in row batches, so memory stays at the
 // normal-equation matrix, Theta, the training features and a few batch buffers.
 #include <Eigen/Dense>
@@ -19,6 +21,7 @@
 #include "theory/activation.hpp"
 #include "theory/model_params.hpp"
 #include "theory/theory_result.hpp"
+#include "validation/population_errors.hpp"
 #include "validation/sampling.hpp"
 
 namespace srf::validation {
@@ -26,6 +29,12 @@ namespace srf::validation {
 enum class VarpiMode {
   kGiven,  // condition on ModelParams::varpi (MODEL.md "What theory matches simulation means")
   kDrawn,  // V with i.i.d. entries; varpi = V^T theta0 is random and reported per seed
+};
+
+// How the gen_* errors are measured after training.
+enum class TestError {
+  kExact,    // Gaussian expectations given the seed's draws and w (validation/population_errors.hpp)
+  kSampled,  // averages over test_samples fresh inputs (adds test-set noise to every seed)
 };
 
 enum class SolveMethod {
@@ -38,7 +47,12 @@ struct SimulationOptions {
   int p = 1000;              // number of random features; n = round(alpha p), d = round(gamma p)
   int seeds = 8;             // independent repetitions (fresh theta0, V, Theta, data)
   int threads = 0;           // 0: OpenMP's default (OMP_NUM_THREADS or the core count)
-  int test_samples = 4000;   // fresh test inputs per seed for the gen_* errors
+  TestError test_error = TestError::kExact;
+  int test_samples = 4000;   // fresh test inputs per seed, with test_error = kSampled only
+  PopulationErrorOptions population;  // series degree and tolerance, with test_error = kExact
+  // Memory limit in bytes for simulate()'s guard (validation/memory_estimate.hpp); 0: the
+  // memory available now (MemAvailable, and the cgroup limit when there is one).
+  std::uint64_t max_memory_bytes = 0;
   // Rows of X per batch; bounds the memory of the feature buffers. 0: automatic, about 4 MiB
   // per b x p buffer (2^19 / p rows, clamped to [256, 2048]): enough rows for BLAS to run at
   // full speed, few enough that the buffers are reused rather than page-faulted in (16 MiB
@@ -70,6 +84,11 @@ struct SeedResult {
   theory::Errors errors;
   std::vector<double> varpi;  // the realised alignment V^T theta0 (length k)
   bool primal = true;         // which system was solved
+  // kSampled: the standard error of each gen_* test-set mean (sample standard deviation of the
+  // per-input errors / sqrt T); kExact: zero.
+  theory::Errors test_se;
+  // kExact: the bound on the series truncation (validation/population_errors.hpp); kSampled: zero.
+  theory::Errors population_truncation_bound;
 };
 
 struct Estimate {
@@ -89,7 +108,8 @@ struct SimulationResult {
   const Estimate& estimate(const std::string& name) const;  // throws std::out_of_range
 };
 
-// Runs options.seeds seeds (validating params and options first). BLAS always runs on one
+// Runs options.seeds seeds (validating params and options first, then checking that the
+// estimated peak memory fits: std::invalid_argument naming `p` and `max_memory_bytes` if not). BLAS always runs on one
 // thread. Seeds run in parallel, one per thread, when seeds >= 2 and threads >= 2; otherwise
 // one after another, each seed's large products split into fixed tiles shared among the
 // threads (validation/tiled_products.hpp). Either way every seed performs the same

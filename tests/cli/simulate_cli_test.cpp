@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +22,7 @@ using srf_test::slurp;
 TEST_CASE("simulate cli: JSON output has every quantity with mean and se, sizes and parameters") {
   const Run r = run_exe(
       "simulate --sigma tanh --teacher tanh --alpha 0.5 --gamma 0.8 --lambda 1e-3 --p 60 --seeds 3 --k 1 "
-      "--varpi 0.7 --test-samples 200 --seed 7 --format json");
+      "--varpi 0.7 --seed 7 --format json");
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.out);
@@ -42,19 +43,24 @@ TEST_CASE("simulate cli: JSON output has every quantity with mean and se, sizes 
   CHECK(j["varpi"][0] == 0.7);
   CHECK(j["per_seed"].size() == 3);
   CHECK(j["per_seed"][0]["varpi"][0].get<double>() == doctest::Approx(0.7).epsilon(1e-12));
+  // Exact population errors by default, with their truncation bound.
+  CHECK(j["test_error"] == "exact");
+  CHECK(j["test_samples"].is_null());
+  CHECK(j["population_truncation_bound"]["gen_f"].get<double>() <= 1e-9);
+  CHECK(j["per_seed"][0]["population_truncation_bound"]["gen_h1"].is_number());
   // The same seed gives the same numbers.
   const Run again = run_exe(
       "simulate --sigma tanh --teacher tanh --alpha 0.5 --gamma 0.8 --lambda 1e-3 --p 60 --seeds 3 --k 1 "
-      "--varpi 0.7 --test-samples 200 --seed 7 --format json --threads 1");
+      "--varpi 0.7 --seed 7 --format json --threads 1");
   const auto j2 = nlohmann::json::parse(again.out);
   CHECK(j2["gen_f"]["mean"] == j["gen_f"]["mean"]);
 }
 
 TEST_CASE("simulate cli: table format and drawn varpi") {
-  const Run t = run_exe("simulate --p 40 --seeds 2 --test-samples 100 --format table");
+  const Run t = run_exe("simulate --p 40 --seeds 2 --test-error sampled --test-samples 100 --format table");
   REQUIRE(t.status == 0);
   CHECK(t.out.find("gen_f") != std::string::npos);
-  const Run d = run_exe("simulate --p 40 --seeds 2 --k 2 --varpi-drawn --test-samples 100 --sketch-scale unit");
+  const Run d = run_exe("simulate --p 40 --seeds 2 --k 2 --varpi-drawn --sketch-scale unit");
   INFO(d.err);
   REQUIRE(d.status == 0);
   const auto j = nlohmann::json::parse(d.out);
@@ -71,6 +77,10 @@ TEST_CASE("simulate cli: bad input exits 2 with one line naming the flag") {
                                    {"simulate --sketch-scale huge", "--sketch-scale"},
                                    {"simulate --k 1", "--varpi"},
                                    {"simulate --k 1 --varpi 0.5 --varpi-drawn", "--varpi"},
+                                   {"simulate --test-error nope", "--test-error"},
+                                   {"simulate --test-samples 100", "--test-samples"},
+                                   {"simulate --max-memory 12X", "--max-memory"},
+                                   {"simulate --p 400 --max-memory 1M", "--max-memory"},
                                    {"validate --p 20 --seeds 1", "--seeds"},
                                    {"validate --p 20 --sweep nope=1:2:3", "--sweep"},
                                    {"validate --p 20 --points /nonexistent/points.csv", "--points"},
@@ -84,10 +94,41 @@ TEST_CASE("simulate cli: bad input exits 2 with one line naming the flag") {
   }
 }
 
+TEST_CASE("simulate cli: sampled test set reports its standard errors") {
+  const Run r = run_exe("simulate --p 40 --seeds 2 --k 1 --varpi 0.5 --test-error sampled --test-samples 300");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["test_error"] == "sampled");
+  CHECK(j["test_samples"] == 300);
+  CHECK(j["per_seed"][0]["test_se"]["gen_f"].get<double>() > 0);
+  CHECK_FALSE(j.contains("population_truncation_bound"));
+}
+
+TEST_CASE("simulate cli: a run too large for the memory exits 2 at once with the estimate and the largest p") {
+  // p = 200000: the normal matrix alone is 298 GiB. The guard runs before any allocation.
+  const auto start = std::chrono::steady_clock::now();
+  const Run r = run_exe("simulate --p 200000 --k 1 --varpi 0.5");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(r.err.find("--p = 200000") != std::string::npos);
+  CHECK(r.err.find("GiB") != std::string::npos);
+  CHECK(r.err.find("largest --p that fits") != std::string::npos);
+  CHECK(r.out.empty());
+  CHECK(seconds < 5.0);
+  // An explicit limit: 200 MiB fits p = 400 but not p = 4000.
+  CHECK(run_exe("simulate --p 400 --max-memory 200M").status == 0);
+  const Run big = run_exe("simulate --p 4000 --k 1 --varpi 0.5 --max-memory 200MiB");
+  CHECK(big.status == 2);
+  CHECK(big.err.find("--max-memory") != std::string::npos);
+}
+
 TEST_CASE("validate cli: table and CSV; exit 1 only on disagreement") {
   const std::string csv = (std::filesystem::temp_directory_path() / ("srf_validate_cli_test_" + std::to_string(std::rand()) + ".csv")).string();
   const std::string base = "validate --sigma tanh --teacher tanh --gamma 0.8 --lambda 1e-2 --p 40 --seeds 4 "
-                           "--test-samples 300 --seed 11 --sweep p_over_n=0.5:2:2 --output " + csv;
+                           "--seed 11 --sweep p_over_n=0.5:2:2 --output " + csv;
   const Run ok = run_exe(base);
   INFO(ok.out << ok.err);
   CHECK((ok.status == 0 || ok.status == 1));
@@ -114,7 +155,7 @@ TEST_CASE("validate cli: points file") {
          "tanh,tanh,2,1e-2,0,\n"
          "erf,tanh,1.5,1e-2,1,0.7\n";
   }
-  const Run r = run_exe("validate --p 30 --seeds 3 --test-samples 200 --seed 3 --points " + pts);
+  const Run r = run_exe("validate --p 30 --seeds 3 --seed 3 --points " + pts);
   INFO(r.out << r.err);
   CHECK((r.status == 0 || r.status == 1));
   CHECK(r.out.find("point 2: sigma=erf") != std::string::npos);

@@ -1,0 +1,65 @@
+#include "validation/gaussian_pair_expectation.hpp"
+
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace srf::validation {
+
+namespace {
+
+double evaluate(const theory::Activation& a, ActivationPart part, double t) {
+  return part == ActivationPart::kValue ? a.value(t) : a.derivative(t);
+}
+
+}  // namespace
+
+PairExpectation gaussian_pair_expectation(const theory::Activation& f, ActivationPart f_part, double s_u,
+                                          const theory::Activation& g, ActivationPart g_part, double s_v,
+                                          double rho) {
+  // Polar coordinates (z_1, z_2) = R (cos t, sin t):
+  //   E[f(u) g(v)] = (1 / 2 pi) int_0^{2 pi} dt int_0^inf R e^{-R^2/2} f(s_u R cos t) g(s_v R (rho cos t + r sin t)) dR.
+  // The kinks u = 0 and v = 0 are rays, at angles pi/2 + m pi and atan2(-rho, r) + m pi: between
+  // consecutive rays the angular integrand is analytic (tanh-sinh), and along each ray the
+  // radial one is analytic on (0, inf) (exp-sinh). Coinciding rays (rho = +-1) just leave empty
+  // intervals.
+  static thread_local boost::math::quadrature::tanh_sinh<double> angular;
+  static thread_local boost::math::quadrature::exp_sinh<double> radial;
+  const double r = std::sqrt(std::max(0.0, 1.0 - rho * rho));
+  const double tol = 1e-12;
+  double radial_error = 0;
+  auto along_ray = [&](double t) {
+    const double cu = s_u * std::cos(t), cv = s_v * (rho * std::cos(t) + r * std::sin(t));
+    auto integrand = [&](double R) {
+      const double w = R * std::exp(-0.5 * R * R);
+      return w == 0.0 ? 0.0 : w * evaluate(f, f_part, cu * R) * evaluate(g, g_part, cv * R);
+    };
+    double err = 0;
+    const double value = radial.integrate(integrand, tol, &err);
+    radial_error = std::max(radial_error, err);
+    return value;
+  };
+  std::vector<double> rays = {0.5 * M_PI, 1.5 * M_PI};
+  double tv = std::atan2(-rho, r);  // in (-pi, pi]
+  if (tv < 0) tv += M_PI;           // in [0, pi)
+  rays.push_back(tv);
+  rays.push_back(tv + M_PI);
+  std::sort(rays.begin(), rays.end());
+  rays.push_back(rays.front() + 2 * M_PI);
+  PairExpectation out;
+  for (std::size_t i = 0; i + 1 < rays.size(); ++i) {
+    const double a = rays[i], b = rays[i + 1];
+    if (b - a <= 1e-15) continue;
+    double err = 0;
+    out.value += angular.integrate(along_ray, a, b, tol, &err);
+    out.error_estimate += err;
+  }
+  out.value /= 2 * M_PI;
+  out.error_estimate = out.error_estimate / (2 * M_PI) + radial_error;
+  return out;
+}
+
+}  // namespace srf::validation
