@@ -30,7 +30,7 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
                  "default: the memory available now");
   cmd.add_option("--batch-rows", o.batch_rows, "rows per feature batch, bounds memory (0: about 4 MiB per buffer)")->capture_default_str();
   cmd.add_option("--sketch-scale", f.sketch_scale,
-                 "normal: V ~ N(0,1) entries (MODEL.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
+                 "normal: V ~ N(0,1) entries (docs/model.md); unit: V ~ N(0, I/d), the 'wrong scaling'")
       ->capture_default_str();
   cmd.add_flag("--varpi-drawn", f.varpi_drawn, "draw V freely (varpi = V^T theta0 random, reported per seed)");
   cmd.add_option("--solve", f.solve, "auto | primal | dual (auto: the smaller system)")->capture_default_str();

@@ -3,7 +3,7 @@
 // of freedom, density r^{k-1} exp(-r^2/2) / (2^{k/2-1} Gamma(k/2)).
 //
 // The saddle point needs E[r^{2j} / (s + h r^2)^m], which at small s/h is sharply peaked on the
-// scale r_0 = sqrt(s/h) (THEORY-NOTES "Numerics"). The rule is composite Gauss-Legendre on
+// scale r_0 = sqrt(s/h) ([D.8.3]). The rule is composite Gauss-Legendre on
 // panels [0, r_0/4], [r_0/4, r_0/2], [r_0/2, r_0], ... doubling up to width `max_panel_width`,
 // then panels of that width up to `r_max` where the chi density is below 1e-30. On each doubling
 // panel the poles +-i r_0 of the integrand sit at a Bernstein-ellipse parameter rho >= 5.8 from

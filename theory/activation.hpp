@@ -1,6 +1,6 @@
 #pragma once
 // The registry of activations sigma and teachers phi, with the exact names and definitions of
-// MODEL.md: tanh, relu = max(0,t), erf (no rescaling), sigmoid = 1/(1+e^-t),
+// docs/model.md: tanh, relu = max(0,t), erf (no rescaling), sigmoid = 1/(1+e^-t),
 // softplus = log(1+e^t), linear = t, he3 = t^3 - 3t, sign.
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Gaussian-equivalence constants of an activation sigma (MODEL.md, THEORY-NOTES "Notation"),
+// Gaussian-equivalence constants of an activation sigma (docs/model.md, [D.1.2]),
 // xi ~ N(0,1):
 //   kappa_0 = E sigma,  kappa_1 = E xi sigma = E sigma',  kappa_star^2 = E sigma^2 - kappa_0^2 - kappa_1^2,
 //   kappa'_0 = kappa_1, kappa'_1 = E xi sigma',  kappa'_star^2 = E sigma'^2 - kappa_1^2 - kappa'_1^2,

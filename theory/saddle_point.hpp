@@ -1,5 +1,5 @@
 #pragma once
-// The replica-symmetric saddle point of MODEL.md's model for square loss, with K = k + 1
+// The replica-symmetric saddle point of the model of docs/model.md for square loss, with K = k + 1
 // outputs per sample (function value and k sketched gradient components); docs/theory/ derives
 // every equation. k = 0 is plain L2 (ridge) training, where every K x K matrix is a scalar and
 // the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.

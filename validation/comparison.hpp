@@ -1,5 +1,5 @@
 #pragma once
-// Theory against simulation at one parameter point (MODEL.md "What theory matches simulation
+// Theory against simulation at one parameter point (docs/model.md "What theory matches simulation
 // means"): the simulation at sizes p and 2p differs from the p -> infinity theory by
 // fluctuations O(1/sqrt p) and bias O(1/p). A quantity is judged by its z-score
 // (simulation mean - theory) / (standard error over seeds) and by whether the gap shrinks as p

@@ -9,7 +9,7 @@
 //   gen_f    = E phi(omega)^2         - 2 sum_j w_j E[phi(omega) sigma(h_j)]            + w^T K w,
 //   gen_g    = |a|^2 E phi'(omega)^2  - 2 sum_j w_j (a . zeta_j) E[phi'(omega) sigma'(h_j)] + w^T (Z o K') w,
 //   gen_grad = t0 E phi'(omega)^2     - 2 sum_j w_j c_j E[phi'(omega) sigma'(h_j)]        + w^T (Q o K') w,
-// K_jl = E[sigma(h_j) sigma(h_l)], K'_jl = E[sigma'(h_j) sigma'(h_l)], Z = zeta^T zeta (MODEL.md's
+// K_jl = E[sigma(h_j) sigma(h_l)], K'_jl = E[sigma'(h_j) sigma'(h_l)], Z = zeta^T zeta (docs/model.md's
 // definitions; gen_grad's teacher gradient is phi'(omega) theta0, gen_g's is a phi'(omega)).
 //
 // Diagonal entries (rho = 1) by exact 1-D quadrature at the feature's own variance; the

@@ -1,5 +1,5 @@
 #pragma once
-// Random draws of MODEL.md's finite-size model: per-seed random streams, the teacher direction,
+// Random draws of docs/model.md's finite-size model: per-seed random streams, the teacher direction,
 // the gradient sketch conditioned on (or drawing) the alignment varpi = V^T theta0, and the
 // correlated label noise (eps, eps'_1..eps'_k).
 #include <Eigen/Dense>
@@ -58,12 +58,12 @@ class NormalRng {
   std::mt19937_64 engine_;
 };
 
-// Gradient-sketch scaling: kNormal is MODEL.md's V with i.i.d. N(0,1) entries (|V_j| ~ sqrt d);
+// Gradient-sketch scaling: kNormal is the sketch V of docs/model.md with i.i.d. N(0,1) entries (|V_j| ~ sqrt d);
 // kUnit is the talk's "wrong scaling" V ~ N(0, I/d), i.e. the kNormal sketch divided by sqrt d,
 // under which the sketched gradients vanish as d grows.
 enum class SketchScale { kNormal, kUnit };
 
-// The sketch V (d x k). With `varpi` given (length k) it is built exactly as MODEL.md prescribes,
+// The sketch V (d x k). With `varpi` given (length k) it is built exactly as docs/model.md prescribes,
 //   V = theta0 varpi^T / |theta0|^2 + (I - theta0 theta0^T / |theta0|^2) G,   G i.i.d. N(0,1),
 // so V^T theta0 = varpi up to rounding; with `varpi` empty, V = G (varpi is then random,
 // ~ N(0, I_k) when |theta0| = 1). kUnit divides the result by sqrt d (the alignment becomes

@@ -164,7 +164,7 @@ SeedProblem draw_seed_problem(const theory::ModelParams& params, const Simulatio
                               NormalRng& rng) {
   const ProblemSize sz = problem_size(params, options.p);
   SeedProblem pr;
-  // theta0 ~ N(0, I/d) normalised to |theta0| = 1 (MODEL.md allows it): then omega ~ N(0,1)
+  // theta0 ~ N(0, I/d) normalised to |theta0| = 1 (docs/model.md allows it): then omega ~ N(0,1)
   // exactly and the conditioning formula needs no |theta0|^2.
   pr.theta0.resize(sz.d);
   rng.fill_rows(pr.theta0);

@@ -1,5 +1,5 @@
 #pragma once
-// The exact finite-size Monte Carlo simulation of MODEL.md's model: for each seed draw the
+// The exact finite-size Monte Carlo simulation of the model of docs/model.md: for each seed draw the
 // teacher, the sketch (conditioned on varpi or drawing it), the random features and the data,
 // train the ridge-regularised Sobolev least-squares problem exactly (one Cholesky solve), and
 // measure the training errors and the noiseless generalisation errors: exact Gaussian expectations
@@ -27,7 +27,7 @@
 namespace srf::validation {
 
 enum class VarpiMode {
-  kGiven,  // condition on ModelParams::varpi (MODEL.md "What theory matches simulation means")
+  kGiven,  // condition on ModelParams::varpi (docs/model.md "What theory matches simulation means")
   kDrawn,  // V with i.i.d. entries; varpi = V^T theta0 is random and reported per seed
 };
 

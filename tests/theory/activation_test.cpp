@@ -1,4 +1,4 @@
-// The activation / teacher registry (theory/activation.hpp), names and definitions of MODEL.md.
+// The activation / teacher registry (theory/activation.hpp), names and definitions of docs/model.md.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,7 +12,7 @@ namespace {
 constexpr double eps = std::numeric_limits<double>::epsilon();
 }
 
-TEST_CASE("Activation registry holds every name MODEL.md requires, with the exact definitions") {
+TEST_CASE("Activation registry holds every name docs/model.md lists, with the exact definitions") {
   using srf::theory::activation;
   const double t = 0.37;
   CHECK(activation("tanh").value(t) == std::tanh(t));

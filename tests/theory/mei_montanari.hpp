@@ -37,7 +37,7 @@
 // On [0, t_max] the left side increases from 0 and the right side decreases from psi_1 psi_2 to
 // 0 (h is increasing), so the root is unique and bisection finds it to the last bit.
 //
-// Mapping to this project (MODEL.md "Other codes' conventions"; Gaussian x and theta with
+// Mapping to this project (docs/model.md "Other codes' conventions"; Gaussian x and theta with
 // N(0,1) entries are asymptotically the sphere of radius sqrt(d)):
 //   psi_1 = 1/gamma, psi_2 = alpha/gamma, lambda_MM = gamma * lambda,
 //   mu_0, mu_1, mu_star = kappa_0, kappa_1, kappa_star of the activation sigma,
@@ -125,7 +125,7 @@ inline double risk(const Solution& sol, double F1_sq, double Fstar_sq, double ta
   return F1_sq * sol.B + (Fstar_sq + tau_sq) * sol.V + Fstar_sq;
 }
 
-// Our model's numbers (MODEL.md) for one point with k = 0.
+// Our model's numbers (docs/model.md) for one point with k = 0.
 struct OurPoint {
   double alpha, gamma, lambda, delta_f;
   double kappa_0, kappa_1, kappa_star_sq;  // of the activation sigma

@@ -170,7 +170,7 @@ TEST_CASE("Mei-Montanari oracle matches a finite-size Gaussian-equivalent random
 }
 
 TEST_CASE("L2 theory gen_f matches the Mei-Montanari closed form for a linear teacher") {
-  // k = 0 with teacher "linear": F_1 = 1, F_star = 0, F_0 = 0, tau^2 = Delta_f. Mapping (MODEL.md):
+  // k = 0 with teacher "linear": F_1 = 1, F_star = 0, F_0 = 0, tau^2 = Delta_f. Mapping (docs/model.md):
   // psi_1 = 1/gamma, psi_2 = alpha/gamma, lambda_MM = gamma lambda, (mu_0, mu_1, mu_star) = (kappa_0, kappa_1, kappa_star).
   struct Point {
     const char* sigma;
