@@ -340,7 +340,8 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   c.color = t.string("color").value_or("");
   if (!c.color.empty()) {
     const bool hex = c.color.size() == 7 && c.color[0] == '#' &&
-                     std::all_of(c.color.begin() + 1, c.color.end(), [](char ch) { return std::isxdigit(ch); });
+                     std::all_of(c.color.begin() + 1, c.color.end(),
+                                 [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
     if (!hex) t.fail("color", "'" + c.color + "' must be #rrggbb");
   }
   if (auto d = t.integer("dash")) {
