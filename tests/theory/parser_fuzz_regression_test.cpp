@@ -1,0 +1,23 @@
+// Inputs the parser fuzzers (fuzz/, docs/fuzzing.md) found to break a parser's promise, each
+// kept as a specification of the fixed behaviour. The same inputs lie in fuzz/regressions/ and
+// are replayed by the fuzz harnesses (ctest -L fuzz).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "theory/parameter_sweep.hpp"
+
+using srf::theory::parse_sweep;
+
+TEST_CASE("A sweep whose ends are finite but whose span hi - lo overflows is rejected, not filled with inf and nan") {
+  // fuzz/regressions/sweep/infinite_span.txt: before the fix the middle point was inf.
+  CHECK_THROWS_WITH_AS(parse_sweep("-1e308:1e308:3", "gamma"),
+                       "gamma = '-1e308:1e308:3': hi - lo must be finite", std::invalid_argument);
+  // The widest finite spans still parse, every point finite and inside [lo, hi].
+  const auto v = parse_sweep("-8e307:8e307:5");
+  REQUIRE(v.size() == 5);
+  CHECK(v[2] == 0.0);
+  for (double x : v) CHECK(std::isfinite(x));
+}
