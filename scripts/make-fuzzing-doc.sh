@@ -51,7 +51,10 @@ fuzz/regressions/HARNESS/, replayed by CTest and mirrored by doctests in tests/.
   J at once; the corpus grows in build-fuzz/fuzz/work/ and later runs start from it. A run
   stops at its first finding and names the saved input.
 - `scripts/test.sh --sanitize`: the default test suite built with ASan and UBSan in build-asan
-  (`-DSRF_SANITIZE=ON`, gcc, -O1, assertions on).
+  (`-DSRF_SANITIZE=ON`, gcc, -O1, assertions on; undefined behaviour aborts the test). The
+  clang tree build-fuzz is a sanitizer build too: `cmake --build build-fuzz --target test_numerics
+  test_theory test_cli` and `ctest --test-dir build-fuzz -LE "slow|fuzz|validation|install"`
+  runs those modules under clang's ASan and UBSan.
 
 DOC
   echo "## Last run"

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "plotting/figure_spec.hpp"
 #include "theory/parameter_sweep.hpp"
 
 using srf::theory::parse_sweep;
@@ -20,4 +21,19 @@ TEST_CASE("A sweep whose ends are finite but whose span hi - lo overflows is rej
   REQUIRE(v.size() == 5);
   CHECK(v[2] == 0.0);
   for (double x : v) CHECK(std::isfinite(x));
+}
+
+TEST_CASE("A figure spec with a huge k and a scalar varpi is rejected naming k, without allocating k values") {
+  // fuzz/regressions/figure_spec/huge_k_scalar_varpi.toml: before the fix the scalar varpi was
+  // expanded to 999999999 components (8 GB) before validation.
+  const std::string spec =
+      "output = \"o\"\n[defaults]\nk = 999999999\nvarpi = 1.0\n[[panel]]\nx = \"lambda\"\n"
+      "  [[panel.curve]]\n  sweep = \"lambda=1e-3:1:3\"\n";
+  try {
+    (void)srf::plotting::parse_figure_spec_text(spec, "huge_k.toml");
+    FAIL("accepted k = 999999999");
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("k = 999999999: must be <= 8") != std::string::npos);
+  }
 }
