@@ -28,7 +28,7 @@ done
 command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang++ (scripts/install-deps.sh)" >&2; exit 2; }
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DSRF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DBUILD_TESTING=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target srf_fuzzers
+cmake --build build-fuzz -j"$(nproc)" --target srf_fuzzers >&2
 
 dir=build-fuzz/fuzz
 mkdir -p "$dir/logs" "$dir/fuzz-artifacts"
