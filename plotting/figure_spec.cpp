@@ -190,7 +190,9 @@ void resolve_varpi(theory::ModelParams& p, const VarpiSetting& varpi) {
     if (p.k == 0) p.varpi.clear();
     return;
   }
-  if (varpi.scalar) p.varpi.assign(static_cast<std::size_t>(std::max(p.k, 0)), varpi.values.front());
+  // A scalar fills k components. At most 64: validate() rejects k > 8 anyway (naming k), and
+  // an absurd k (up to 10^9 in TOML) must not allocate gigabytes first (found by fuzz/).
+  if (varpi.scalar) p.varpi.assign(static_cast<std::size_t>(std::clamp(p.k, 0, 64)), varpi.values.front());
   else p.varpi = varpi.values;
 }
 
@@ -340,7 +342,8 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   c.color = t.string("color").value_or("");
   if (!c.color.empty()) {
     const bool hex = c.color.size() == 7 && c.color[0] == '#' &&
-                     std::all_of(c.color.begin() + 1, c.color.end(), [](char ch) { return std::isxdigit(ch); });
+                     std::all_of(c.color.begin() + 1, c.color.end(),
+                                 [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
     if (!hex) t.fail("color", "'" + c.color + "' must be #rrggbb");
   }
   if (auto d = t.integer("dash")) {

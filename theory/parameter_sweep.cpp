@@ -55,6 +55,8 @@ std::vector<double> parse_sweep(const std::string& range, const std::string& con
     else if (parts[3] != "lin") bad(context, range, "spacing '" + parts[3] + "' must be lin or log");
   }
   if (log_spaced && !(lo > 0.0 && hi > 0.0)) bad(context, range, "log spacing needs lo > 0 and hi > 0");
+  // lo + t (hi - lo) below: an infinite span would put inf and nan between finite ends.
+  if (!std::isfinite(hi - lo)) bad(context, range, "hi - lo must be finite");
   if (count == 1) {
     if (lo != hi) bad(context, range, "count = 1 needs lo = hi");
     return {lo};

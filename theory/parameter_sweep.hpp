@@ -19,7 +19,7 @@ struct Sweep {
 // Parses the range part "lo:hi:count[:lin|log]" or a single number "v". Throws
 // std::invalid_argument starting with `context` (e.g. "sweep", or a front end's own name for
 // the input), the text and the broken rule (count >= 1, count = 1 needs lo = hi, log needs
-// lo, hi > 0, numbers finite).
+// lo, hi > 0, numbers and hi - lo finite).
 std::vector<double> parse_sweep(const std::string& range, const std::string& context = "sweep");
 
 // Parses "name=range"; the name must be a sweepable parameter.

@@ -124,7 +124,7 @@ TEST_CASE("Marchenko-Pastur Stieltjes transform matches the spectrum of one samp
 TEST_CASE("Marchenko-Pastur rejects a bad ratio and a non-negative or NaN argument") {
   CHECK_THROWS_AS(srf::numerics::MarchenkoPastur(0.0), std::invalid_argument);
   CHECK_THROWS_AS(srf::numerics::MarchenkoPastur(-1.0), std::invalid_argument);
-  CHECK_THROWS_AS(srf::numerics::MarchenkoPastur(std::numeric_limits<double>::infinity()), std::invalid_argument);
+  CHECK_THROWS_AS(srf::numerics::MarchenkoPastur{std::numeric_limits<double>::infinity()}, std::invalid_argument);
   CHECK_THROWS_AS(srf::numerics::MarchenkoPastur(std::nan("")), std::invalid_argument);
   const srf::numerics::MarchenkoPastur mp(0.5);
   CHECK_THROWS_AS(mp.stieltjes(0.0), std::invalid_argument);

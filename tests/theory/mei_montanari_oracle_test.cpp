@@ -89,7 +89,8 @@ TEST_CASE("Mei-Montanari oracle: infinitely many features give linear ridge regr
   //   bias / F_1^2 = lambda_r^2 m'(-lambda_r),   variance / tau^2 = gamma_r (m(-lambda_r) - lambda_r m'(-lambda_r)),
   // m the Marchenko-Pastur Stieltjes transform of ratio gamma_r. The corrections are O(1/psi_1).
   const double zeta = 0.8, psi1 = 1e8;
-  for (const auto& [psi2, lambda_bar] : std::vector<std::pair<double, double>>{{0.7, 0.1}, {2.0, 0.01}, {1.0, 1.0}}) {
+  for (const auto& point : std::vector<std::pair<double, double>>{{0.7, 0.1}, {2.0, 0.01}, {1.0, 1.0}}) {
+    const double psi2 = point.first, lambda_bar = point.second;  // not a binding: clang 14 cannot CAPTURE one
     const double lr = (1.0 / psi2 + lambda_bar) / (zeta * zeta);
     const srf::numerics::MarchenkoPastur mp(1.0 / psi2);
     const double m = mp.stieltjes(-lr), dm = mp.stieltjes_derivative(-lr);
