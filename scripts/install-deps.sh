@@ -9,6 +9,7 @@ pkgs=(
   libopenblas-dev
   gnuplot-nox
   python3-numpy python3-scipy
+  pybind11-dev python3-dev python3-pytest python3-pandas python3-matplotlib
 )
 missing=()
 for p in "${pkgs[@]}"; do
