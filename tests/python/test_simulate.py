@@ -81,7 +81,7 @@ def test_gil_is_released_during_a_long_simulate():
     thread = threading.Thread(target=count)
     thread.start()
     start = time.monotonic()
-    srf.simulate(**dict(LONG, seeds=40))
+    srf.simulate(**dict(LONG, seeds=200))
     elapsed = time.monotonic() - start
     running = False
     thread.join()
