@@ -69,6 +69,13 @@ double solve_seconds(const Words& words, int repeats) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / std::max(repeats, 1);
 }
 
+// Seconds per parse of `words` by the CLI's flag sets (the argument part of theory()'s overhead).
+double parse_seconds(const Words& words, int repeats) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < repeats; ++i) (void)parse_arguments(words, {.solver = true});
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / std::max(repeats, 1);
+}
+
 // ---- sweeps -------------------------------------------------------------------------------
 
 // A sweep given as "name=lo:hi:count[:log]" (`text`), or as a name and explicit values. The name
@@ -397,6 +404,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("theory", &theory_point, py::arg("words"), py::arg("varpi_average") = false);
   m.def("theory_json_text", &theory_point_text, py::arg("words"), py::arg("varpi_average") = false);
   m.def("solve_seconds", &solve_seconds, py::arg("words"), py::arg("repeats"));
+  m.def("parse_seconds", &parse_seconds, py::arg("words"), py::arg("repeats"));
   m.def("curve_csv", &curve_csv, py::arg("words"), py::arg("sweep_text"), py::arg("sweep_name"),
         py::arg("sweep_values"), py::arg("varpi_average") = false);
   m.def("optimal_lambda", &optimal_lambda, py::arg("words"), py::arg("lambda_min"), py::arg("lambda_max"),
