@@ -25,7 +25,7 @@ log_y = true
   varpi = 1.0
   sweep = "p_over_n=0.2:3:30"
   quantities = ["gen_f", "gen_h1"]
-  markers = { at = [0.5, 2.0], p = 100, seeds = 2, test_samples = 300 }
+  markers = { at = [0.5, 2.0], p = 100, seeds = 2 }
   [[panel.curve]]
   label = "L_2"
   sweep = "p_over_n=0.2:3:30"
@@ -39,7 +39,7 @@ x = "error"
   varpi = 0.0
   p_over_n = 2.0
   quantities = ["gen_f"]
-  markers = { p = 60, seeds = 5, test_samples = 200 }
+  markers = { p = 60, seeds = 5 }
 """
 
 

@@ -12,9 +12,9 @@ import pytest
 import sobolev_rf as srf
 from conftest import cli_error, cli_json, same
 
-SMALL = dict(alpha=0.5, gamma=0.8, lam=1e-3, k=1, varpi=[0.7], p=120, seeds=3, test_samples=500)
+SMALL = dict(alpha=0.5, gamma=0.8, lam=1e-3, k=1, varpi=[0.7], p=120, seeds=3)
 SMALL_FLAGS = ["--alpha", "0.5", "--gamma", "0.8", "--lambda", "1e-3", "--k", "1", "--varpi", "0.7", "--p", "120",
-               "--seeds", "3", "--test-samples", "500"]
+               "--seeds", "3"]
 
 
 def as_cli_json(r):
@@ -46,7 +46,7 @@ def test_simulate_results_do_not_depend_on_threads():
 
 
 def test_simulate_drawn_varpi_and_one_seed():
-    r = srf.simulate(p=80, seeds=1, k=2, varpi_drawn=True, test_samples=200)
+    r = srf.simulate(p=80, seeds=1, k=2, varpi_drawn=True)
     assert r["varpi"] is None and r["varpi_mode"] == "drawn"
     assert np.isnan(r["gen_f"]["se"])  # one seed: no standard error
     assert r["per_seed"]["varpi"].shape == (1, 2)
@@ -65,7 +65,7 @@ def test_bad_simulation_input_raises_the_cli_message(kwargs, flags):
     assert str(e.value) == cli_error("simulate", *flags)
 
 
-LONG = dict(alpha=0.5, gamma=0.8, lam=1e-3, p=150, seeds=400, test_samples=400, threads=2)
+LONG = dict(alpha=0.5, gamma=0.8, lam=1e-3, p=150, seeds=400, threads=2)
 
 
 def test_gil_is_released_during_a_long_simulate():
@@ -81,7 +81,7 @@ def test_gil_is_released_during_a_long_simulate():
     thread = threading.Thread(target=count)
     thread.start()
     start = time.monotonic()
-    srf.simulate(**dict(LONG, seeds=200))
+    srf.simulate(**dict(LONG, seeds=60))
     elapsed = time.monotonic() - start
     running = False
     thread.join()

@@ -5,8 +5,7 @@ import pytest
 import sobolev_rf as srf
 from conftest import cli_error, run_cli
 
-FLAGS = ["--sweep", "p_over_n=0.5:2:2", "--k", "1", "--varpi", "1", "--lambda", "1e-2", "--p", "80", "--seeds", "4",
-         "--test-samples", "400"]
+FLAGS = ["--sweep", "p_over_n=0.5:2:2", "--k", "1", "--varpi", "1", "--lambda", "1e-2", "--p", "80", "--seeds", "4"]
 
 
 def test_validate_equals_cli_output_csv(tmp_path):
@@ -14,7 +13,7 @@ def test_validate_equals_cli_output_csv(tmp_path):
     r = run_cli("validate", *FLAGS, "--output", out, check=False)
     assert r.returncode in (0, 1), r.stderr
     cli = srf.Table.read_csv(out)
-    py = srf.validate(sweep={"p_over_n": "0.5:2:2"}, k=1, varpi=1, lam=1e-2, p=80, seeds=4, test_samples=400)
+    py = srf.validate(sweep={"p_over_n": "0.5:2:2"}, k=1, varpi=1, lam=1e-2, p=80, seeds=4)
     assert list(py["table"]) == list(cli)
     for name in cli:
         if cli[name].dtype.kind == "f":
