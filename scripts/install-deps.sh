@@ -11,6 +11,7 @@ pkgs=(
   clang libfuzzer-14-dev libclang-rt-14-dev libomp-dev
   gnuplot-nox
   python3-numpy python3-scipy
+  pybind11-dev python3-dev python3-pytest python3-pandas python3-matplotlib
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -475,6 +475,7 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
     std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::min(threads, options.seeds))
     for (int s = 0; s < options.seeds; ++s) {
+      if (options.stop && options.stop->load()) continue;
       try {
         res.per_seed[s] = simulate_seed(params, options, s, 1);
 #pragma omp critical(srf_simulate_progress)
@@ -496,6 +497,7 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
     set_blas_threads(1);
     try {
       for (int s = 0; s < options.seeds; ++s) {
+        if (options.stop && options.stop->load()) break;
         res.per_seed[s] = simulate_seed(params, options, s, threads);
         if (options.on_seed_done) options.on_seed_done(s + 1, options.seeds);
       }
@@ -506,6 +508,7 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
     if (previous_blas > 0) set_blas_threads(previous_blas);
   }
 
+  if (options.stop && options.stop->load()) throw Cancelled();
   const double S = options.seeds;
   for (const auto& [name, field] : theory::error_fields()) {
     double mean = 0;

@@ -13,8 +13,10 @@
 // normal-equation matrix, Theta, the training features and a few batch buffers.
 #include <Eigen/Dense>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -65,9 +67,18 @@ struct SimulationOptions {
   // Called after each finished seed with (seeds done, seeds total), from the thread that ran
   // it but never concurrently. For progress reports; may be empty.
   std::function<void(int, int)> on_seed_done;
+  // A front end's Ctrl-C (may be null): once it reads true, seeds not yet started are skipped
+  // and simulate() throws Cancelled when the seeds in flight have finished.
+  const std::atomic<bool>* stop = nullptr;
 
   // Throws std::invalid_argument naming the field, its value and the rule.
   void validate() const;
+};
+
+// Thrown by simulate() when options.stop was raised: the run was abandoned, no result.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("cancelled") {}
 };
 
 // Sizes of the finite problem: n = round(alpha p), d = round(gamma p), both at least 1.

@@ -1,0 +1,21 @@
+"""cmake --install puts an importable package under the prefix (component "python")."""
+import glob
+import os
+import subprocess
+import sys
+
+from conftest import BUILD_DIR
+
+
+def test_installed_package_imports_and_computes(tmp_path):
+    r = subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", str(tmp_path), "--component", "python"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    [package] = glob.glob(str(tmp_path / "lib" / "python3" / "dist-packages" / "sobolev_rf"))
+    assert glob.glob(os.path.join(package, "_core*.so")) and os.path.exists(os.path.join(package, "plotting.py"))
+    code = "import sobolev_rf, sys; r = sobolev_rf.theory(); print(sobolev_rf.__file__); print(r['converged'])"
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(package))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    where, converged = r.stdout.split()
+    assert where.startswith(package) and converged == "True"
