@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "cli/theory_report.hpp"
+#include "report/run_metadata.hpp"
 #include "report/theory_json.hpp"
 #include "theory/saddle_point.hpp"
 
@@ -23,12 +24,14 @@ struct TheoryFlags {
 };
 
 void run_theory(const TheoryFlags& f) {
-  const theory::ModelParams p = f.model.resolve();
-  const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, f.solver.resolve());
+  const theory::ModelParams p = f.model.resolve(f.varpi_average);
+  const theory::SaddlePointOptions options = f.solver.resolve();
+  const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, options);
   const theory::TheoryResult& r = sol.result;
   if (f.format == "json") {
     nlohmann::json j = report::theory_json(p, r, f.varpi_average);
     if (f.full) j["residual_history"] = r.summary.residual_history;
+    j.update(report::run_metadata_json(options));
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << theory_table(p, r, f.varpi_average, f.full);
