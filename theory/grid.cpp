@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <stdexcept>
@@ -21,11 +22,38 @@ std::vector<GridPoint> solve_row(const ModelParams* points, std::size_t count, c
   std::vector<GridPoint> row(count);
   SaddlePointState state;
   std::vector<SaddlePointState> grid_states;  // the optimiser's coarse grid, carried along the row
+  std::vector<SaddlePointState> local_states;  // the same for the local bracket
   for (std::size_t j = 0; j < count; ++j) {
     GridPoint& g = row[j];
     g.params = points[j];
     if (o.optimal_lambda) {
-      OptimalLambda best = optimal_lambda(points[j], *o.optimal_lambda, &grid_states);
+      const OptimalLambdaOptions& full = *o.optimal_lambda;
+      OptimalLambda best;
+      // Along a row the optimum moves little: search +-1 decade around the previous point's
+      // optimum first (5 grid points, then Brent), and the full range only when the local
+      // minimum lies on an end of that bracket that is not an end of the full range.
+      const double previous = j > 0 && row[j - 1].converged() ? row[j - 1].lambda_opt : 0.0;
+      bool local_ok = false;
+      if (std::isfinite(previous) && previous > 0) {
+        OptimalLambdaOptions local = full;
+        local.lambda_min = std::max(full.lambda_min, previous / 10.0);
+        local.lambda_max = std::min(full.lambda_max, previous * 10.0);
+        local.grid_points = 5;
+        if (local.lambda_max > local.lambda_min) {
+          best = optimal_lambda(points[j], local, &local_states);
+          const double t = std::log10(best.lambda);
+          const double tol = 1e-6;
+          const bool at_low = t - std::log10(local.lambda_min) <= tol, at_high = std::log10(local.lambda_max) - t <= tol;
+          const bool range_end = (at_low && local.lambda_min == full.lambda_min) || (at_high && local.lambda_max == full.lambda_max);
+          local_ok = best.converged && ((!at_low && !at_high) || range_end);
+          if (local_ok) best.on_boundary = range_end;
+        }
+      }
+      if (!local_ok) {
+        const int spent = best.evaluations;
+        best = optimal_lambda(points[j], full, &grid_states);
+        best.evaluations += spent;
+      }
       g.lambda_opt = best.lambda;
       g.value = best.value;
       g.on_boundary = best.on_boundary;
