@@ -25,4 +25,9 @@ struct CommandRegistrar {
 };
 void add_registered_commands(CLI::App& app);
 
+// The command line as typed (argv joined by blanks, arguments with blanks or quotes single-quoted),
+// for the CSV sidecars; set by main().
+const std::string& invocation();
+void set_invocation(int argc, char** argv);
+
 }  // namespace srf::cli

@@ -1,6 +1,9 @@
-// sobolev-rf curve: the asymptotic errors along a one-parameter sweep, as a tidy CSV written row
-// by row (a long sweep loses nothing already computed). Each point warm-starts from its
-// neighbour; a point that does not converge is flagged (converged = 0, errors empty).
+// sobolev-rf curve: the asymptotic errors along a sweep, or on the grid of two sweeps, as a tidy
+// CSV written row by row (a long run loses nothing already computed), with a sidecar
+// NAME.meta.json (version, command line, parameters) next to an --output file. Each point
+// warm-starts from its neighbour along its row; rows of a grid run in parallel; a point that does
+// not converge is flagged (converged = 0, errors empty). --optimize lambda adds the optimal
+// lambda per point and reports the errors there.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -12,7 +15,9 @@
 #include "cli/model_flags.hpp"
 #include "cli/progress.hpp"
 #include "report/curve_csv.hpp"
-#include "theory/curve.hpp"
+#include "report/run_metadata.hpp"
+#include "report/theory_json.hpp"
+#include "theory/grid.hpp"
 #include "theory/parameter_sweep.hpp"
 
 namespace srf::cli {
@@ -21,42 +26,112 @@ namespace {
 
 struct CurveFlags {
   ModelFlags model;
-  std::string sweep;
+  std::vector<std::string> sweeps;
   std::string output;  // empty: stdout
   bool varpi_average = false;
+  std::string optimize;  // "" or "lambda"
+  std::string objective = "gen_f";
+  double lambda_min = 1e-8, lambda_max = 10.0;
+  int grid_points = 25;
+  int threads = 0;
   SolverFlags solver;
 };
 
 void run_curve(const CurveFlags& f) {
-  const theory::Sweep sweep = theory::parse_sweep_spec(f.sweep, "--sweep");
-  const std::vector<theory::ModelParams> points = theory::sweep_points(f.model.resolve(), sweep, "--sweep");
-  const theory::SaddlePointOptions options = f.solver.resolve();
+  if (f.sweeps.empty() || f.sweeps.size() > 2)
+    throw std::invalid_argument("--sweep: give one sweep (a curve) or two (a grid, the first one outer)");
+  theory::Sweep outer, inner;
+  inner = theory::parse_sweep_spec(f.sweeps.back(), "--sweep");
+  if (f.sweeps.size() == 2) {
+    outer = theory::parse_sweep_spec(f.sweeps.front(), "--sweep");
+    if (outer.name == inner.name) throw std::invalid_argument("--sweep: the two sweeps vary the same parameter " + inner.name);
+  }
+  theory::GridOptions options;
+  options.solver = f.solver.resolve();
+  options.threads = f.threads;
+  if (!f.optimize.empty()) {
+    theory::OptimalLambdaOptions o;
+    o.objective = f.objective;
+    o.varpi_average = f.varpi_average;
+    o.lambda_min = f.lambda_min;
+    o.lambda_max = f.lambda_max;
+    o.grid_points = f.grid_points;
+    o.solver = options.solver;
+    try {
+      o.validate();
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      throw std::invalid_argument(flag_message(m.substr(0, m.find(' ')), m));
+    }
+    options.optimal_lambda = o;
+  }
+  const theory::ModelParams base = f.model.resolve(f.varpi_average);
+  // Validates every point before any output.
+  const std::size_t total = theory::grid_points(base, outer, inner, "--sweep").size();
   std::ofstream file;
   if (!f.output.empty()) {
     file.open(f.output);
     if (!file) throw std::invalid_argument("--output = " + f.output + ": cannot open for writing");
+    nlohmann::json meta = {{"model", report::params_json(base)},
+                           {"sweeps", f.sweeps},
+                           {"varpi_average", f.varpi_average},
+                           {"solver", report::solver_options_json(options.solver)},
+                           {"seeds", nullptr}};
+    if (options.optimal_lambda)
+      meta["optimize"] = {{"over", "lambda"},
+                          {"objective", f.objective},
+                          {"lambda_range", {f.lambda_min, f.lambda_max}},
+                          {"grid_points", f.grid_points}};
+    report::write_csv_sidecar(f.output, invocation(), meta);
   }
   std::ostream& out = f.output.empty() ? std::cout : file;
-  report::CurveCsvWriter csv(out, f.varpi_average);
-  Progress progress("curve " + sweep.name, static_cast<int>(points.size()));
-  const int failed = theory::solve_curve(points, options, [&](std::size_t i, const theory::ModelParams& p,
-                                                              const theory::SaddlePointSolution& sol) {
-    csv.write_row(p, sol.result);
-    progress.update(static_cast<int>(i + 1));
-  });
+  std::vector<std::string> extra;
+  if (options.optimal_lambda) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
+  report::CurveCsvWriter csv(out, f.varpi_average, extra);
+  Progress progress(outer.name.empty() ? "curve " + inner.name : "grid " + outer.name + " x " + inner.name,
+                    static_cast<int>(total));
+  int written = 0;
+  const int failed = theory::solve_grid(
+      base, outer, inner, options,
+      [&](std::size_t, const std::vector<theory::GridPoint>& row) {
+        for (const theory::GridPoint& g : row) {
+          if (options.optimal_lambda) csv.write_row(g.params, g.solution.result, {g.lambda_opt, g.on_boundary ? 1.0 : 0.0, g.value});
+          else csv.write_row(g.params, g.solution.result);
+        }
+        written += static_cast<int>(row.size());
+        progress.update(written);
+      },
+      "--sweep");
   if (failed)
     std::cerr << fmt::format("sobolev-rf curve: {} of {} points did not converge (rows flagged converged=0)\n",
-                             failed, points.size());
+                             failed, total);
 }
 
 void add_curve_command(CLI::App& app) {
   auto flags = std::make_shared<CurveFlags>();
-  auto* cmd = app.add_subcommand("curve", "asymptotic errors along a sweep, as CSV");
+  auto* cmd = app.add_subcommand("curve", "asymptotic errors along a sweep or on a grid of two sweeps, as CSV");
   add_model_flags(*cmd, flags->model);
-  cmd->add_option("--sweep", flags->sweep, "name=lo:hi:count[:log], e.g. p_over_n=0.1:5:200")->required();
-  cmd->add_option("--output,-o", flags->output, "CSV file (default: standard output)");
+  cmd->add_option("--sweep", flags->sweeps,
+                  "name=lo:hi:count[:log], e.g. p_over_n=0.1:5:200; twice for a grid (the first one outer, "
+                  "one row per value)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--output,-o", flags->output,
+                  "CSV file (default: standard output); writes NAME.meta.json next to it");
   cmd->add_flag("--varpi-average", flags->varpi_average,
-                "add each error's law over varpi ~ N(0, I_k): _mean _std _q05 _q50 _q95 _A0 _A2 columns");
+                "add each error's law over varpi ~ N(0, I_k): _mean _std _q05 _q50 _q95 _A0 _A2 columns (no "
+                "--varpi needed); with --optimize, minimise the mean");
+  cmd->add_option("--optimize", flags->optimize,
+                  "lambda: each point at the lambda minimising --objective (columns lambda_opt, "
+                  "lambda_on_boundary, optimum_value; the errors are at the optimum)")
+      ->check(CLI::IsMember({"lambda"}));
+  cmd->add_option("--objective", flags->objective, "the error --optimize minimises")->capture_default_str();
+  cmd->add_option("--lambda-min", flags->lambda_min, "--optimize: lambda range, lower end")->capture_default_str();
+  cmd->add_option("--lambda-max", flags->lambda_max, "--optimize: lambda range, upper end")->capture_default_str();
+  cmd->add_option("--grid-points", flags->grid_points, "--optimize: coarse grid in log10 lambda before Brent")
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads, "threads for the rows of a grid (0: OMP_NUM_THREADS)")
+      ->capture_default_str();
   add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_curve(*flags); });
 }

@@ -24,6 +24,29 @@ std::vector<std::pair<int, AddCommand>>& registry() {
 
 CommandRegistrar::CommandRegistrar(int order, AddCommand add) { registry().emplace_back(order, add); }
 
+namespace {
+std::string& invocation_text() {
+  static std::string s;
+  return s;
+}
+}  // namespace
+
+const std::string& invocation() { return invocation_text(); }
+
+void set_invocation(int argc, char** argv) {
+  std::string& s = invocation_text();
+  s.clear();
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.empty() || a.find_first_of(" \t'\"$;&|<>*?()") != std::string::npos) {
+      std::string q = "'";
+      for (char ch : a) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+      a = q + "'";
+    }
+    s += (i ? " " : "") + a;
+  }
+}
+
 void add_registered_commands(CLI::App& app) {
   auto r = registry();
   std::sort(r.begin(), r.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -35,6 +58,7 @@ void add_registered_commands(CLI::App& app) {
 int main(int argc, char** argv) {
   CLI::App app{"sobolev-rf: asymptotic errors of random features with Sobolev training"};
   app.require_subcommand(1);
+  srf::cli::set_invocation(argc, argv);
   srf::cli::add_registered_commands(app);
   try {
     app.parse(argc, argv);

@@ -24,6 +24,13 @@ theory::ModelParams ModelFlags::resolve() const {
   return p;
 }
 
+theory::ModelParams ModelFlags::resolve(bool varpi_average) const {
+  theory::ModelParams p = base();
+  if (varpi_average && !has("varpi") && p.k >= 0) p.varpi.assign(static_cast<std::size_t>(p.k), 0.0);
+  p.validate();
+  return p;
+}
+
 bool ModelFlags::has(const std::string& name) const {
   for (const auto& [n, option] : given)
     if (n == name) return option->count() > 0;

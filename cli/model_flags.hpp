@@ -21,6 +21,10 @@ struct ModelFlags {
   theory::ModelParams base() const;
   // base(), validated. Throws theory::InvalidParameter (the CLI names the flag).
   theory::ModelParams resolve() const;
+  // resolve(), except that when the errors are averaged over varpi ~ N(0, I_k) a missing
+  // --varpi is no error: the conditional errors are then reported at varpi = 0 (the averaged
+  // ones do not depend on it).
+  theory::ModelParams resolve(bool varpi_average) const;
   bool has(const std::string& name) const;  // was --name given?
 };
 

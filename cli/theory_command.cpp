@@ -7,8 +7,10 @@
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "cli/theory_report.hpp"
+#include "report/run_metadata.hpp"
 #include "report/theory_json.hpp"
 #include "theory/saddle_point.hpp"
+#include "theory/sketch_scale.hpp"
 
 namespace srf::cli {
 
@@ -19,16 +21,31 @@ struct TheoryFlags {
   std::string format = "json";
   bool varpi_average = false;
   bool full = false;
+  std::string sketch_scale = "normal";
+  double d = 0;
   SolverFlags solver;
 };
 
 void run_theory(const TheoryFlags& f) {
-  const theory::ModelParams p = f.model.resolve();
-  const theory::SaddlePointSolution sol = theory::solve_saddle_point(p, f.solver.resolve());
-  const theory::TheoryResult& r = sol.result;
+  const theory::ModelParams p = f.model.resolve(f.varpi_average);
+  const theory::SaddlePointOptions options = f.solver.resolve();
+  const bool unit = f.sketch_scale == "unit";
+  if (unit && !(f.d > 0)) throw std::invalid_argument("--sketch-scale unit needs --d D (the input dimension), D > 0");
+  if (!unit && f.d != 0) throw std::invalid_argument("--d: only with --sketch-scale unit");
+  // Unit-scale sketch V ~ N(0, I/d): the N(0, I) model with beta/d and d Delta_g (theory/sketch_scale.hpp).
+  const theory::ModelParams solved = unit ? theory::unit_sketch_equivalent(p, f.d) : p;
+  const theory::SaddlePointSolution sol = theory::solve_saddle_point(solved, options);
+  const theory::TheoryResult r = unit ? theory::unit_sketch_result(sol.result, f.d) : sol.result;
   if (f.format == "json") {
     nlohmann::json j = report::theory_json(p, r, f.varpi_average);
     if (f.full) j["residual_history"] = r.summary.residual_history;
+    j.update(report::run_metadata_json(options));
+    j["sketch_scale"] = f.sketch_scale;
+    if (unit) {
+      j["d"] = f.d;
+      j["equivalent_beta"] = solved.beta;
+      j["equivalent_delta_g"] = solved.delta_g;
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << theory_table(p, r, f.varpi_average, f.full);
@@ -48,6 +65,11 @@ void add_theory_command(CLI::App& app) {
   cmd->add_flag("--varpi-average", flags->varpi_average,
                 "report each error's law over varpi ~ N(0, I_k): mean, std, quantiles, A0, A2");
   cmd->add_flag("--full", flags->full, "add the residual history");
+  cmd->add_option("--sketch-scale", flags->sketch_scale,
+                  "normal: V ~ N(0, I); unit: V ~ N(0, I/d) at finite --d (solved as beta/d, d Delta_g)")
+      ->check(CLI::IsMember({"normal", "unit"}))
+      ->capture_default_str();
+  cmd->add_option("--d", flags->d, "input dimension d for --sketch-scale unit");
   add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_theory(*flags); });
 }

@@ -10,6 +10,7 @@
 
 #include "plotting/legendre_example.hpp"
 #include "theory/optimal_lambda.hpp"
+#include "theory/training_comparison.hpp"
 #include "theory/parameter_registry.hpp"
 #include "theory/varpi_law.hpp"
 
@@ -83,6 +84,7 @@ class FigureComputer {
           case CurveKind::kLegendreError: legendre_error(c, f.data); break;
           case CurveKind::kLegendreInterpolant: legendre_interpolant(c, f.data); break;
           case CurveKind::kLegendreTarget: legendre_target_curve(c, f.data, stem + ".markers.csv"); break;
+          case CurveKind::kGradientGain: f.failed_points = gradient_gain(c, f.data); break;
         }
         if (c.kind == CurveKind::kLegendreTarget) f.markers = stem + ".markers.csv";
         if (wants_markers(c)) {
@@ -107,7 +109,9 @@ class FigureComputer {
     int total = 0;
     for (const auto& panel : spec_.panels)
       for (const auto& c : panel.curves) {
-        total += c.kind == CurveKind::kVarpiLaw ? 1 : static_cast<int>(c.sweep_values.size());
+        total += c.kind == CurveKind::kVarpiLaw ? 1
+                 : c.kind == CurveKind::kGradientGain ? static_cast<int>(c.sweep_values.size() * c.y_values.size())
+                                                       : static_cast<int>(c.sweep_values.size());
         if (wants_markers(c))
           total += static_cast<int>(std::max<std::size_t>(c.markers->at.size(), 1)) * c.markers->options.seeds;
       }
@@ -206,6 +210,36 @@ class FigureComputer {
       cells.push_back(fmt::format("{:.3f}", r.wall_seconds));
       row(cells);
     }
+  }
+
+  // The gain objective(L2 at its optimal lambda) / objective(Sobolev at its optimal lambda) on
+  // the grid y (rows, outer) x x; a blank line after each row (gnuplot's pm3d scans).
+  int gradient_gain(const CurveSpec& c, const std::string& file) {
+    table(file, concat({"x", "y", "gain", "gain_equal_samples", "gain_equal_cost", "l2_value", "l2_cost_value",
+                        "sobolev_value", "l2_lambda_opt", "l2_cost_lambda_opt", "sobolev_lambda_opt", "converged"},
+                       param_columns()));
+    theory::OptimalLambdaOptions o = optimal_lambda_options(c);
+    int failed = 0;
+    for (double y : c.y_values) {
+      for (double x : c.sweep_values) {
+        theory::ModelParams p = c.params;
+        theory::set_model_parameter(p, c.sweep_name, x);
+        if (c.y_name == "noise") p.delta_f = p.delta_g = y;
+        else if (c.y_name != "d_over_n") theory::set_model_parameter(p, c.y_name, y);
+        if (c.y_name == "d_over_n") p.gamma = y * p.alpha;
+        const theory::TrainingComparison t = theory::compare_training(p, o);
+        if (!t.converged) ++failed;
+        const double gain = c.gain == "equal_cost" ? t.gain_equal_cost : t.gain_equal_samples;
+        row(concat({num(x), num(y), t.converged ? num(gain) : "", num(t.gain_equal_samples), num(t.gain_equal_cost),
+                    num(t.l2_equal_samples.optimum.value), num(t.l2_equal_cost.optimum.value),
+                    num(t.sobolev.optimum.value), num(t.l2_equal_samples.optimum.lambda),
+                    num(t.l2_equal_cost.optimum.lambda), num(t.sobolev.optimum.lambda), t.converged ? "1" : "0"},
+                   param_cells(p)));
+        advance();
+      }
+      row({});
+    }
+    return failed;
   }
 
   // Law of E = A0 + A2 X, X ~ chi^2_k (the errors are exactly quadratic in varpi ~ N(0, I_k)).

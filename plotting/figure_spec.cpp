@@ -223,7 +223,8 @@ CurveKind parse_kind(const TableReader& t) {
   if (kind == "legendre_error") return CurveKind::kLegendreError;
   if (kind == "legendre_interpolant") return CurveKind::kLegendreInterpolant;
   if (kind == "legendre_target") return CurveKind::kLegendreTarget;
-  t.fail("kind", "'" + kind + "' is not one of theory, varpi_law, legendre_error, legendre_interpolant, legendre_target");
+  if (kind == "gradient_gain") return CurveKind::kGradientGain;
+  t.fail("kind", "'" + kind + "' is not one of theory, varpi_law, legendre_error, legendre_interpolant, legendre_target, gradient_gain");
 }
 
 // The x values of a marker set: `at = [...]` or `sweep = "name=lo:hi:count"`.
@@ -325,6 +326,10 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       keys.insert(keys.end(), {"sweep", "sample_factor", "d_over_n", "optimal_lambda", "lambda_range", "optimise", "markers"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
+    case CurveKind::kGradientGain:
+      keys.insert(keys.end(), {"sweep", "sweep_y", "gain", "lambda_range", "optimise"});
+      keys.insert(keys.end(), model_keys().begin(), model_keys().end());
+      break;
     case CurveKind::kVarpiLaw:
       keys.insert(keys.end(), {"law", "points", "markers"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
@@ -396,7 +401,38 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   VarpiSetting varpi = default_varpi;
   apply_model_keys(t, params, varpi);
 
-  if (c.kind == CurveKind::kTheory) {
+  if (c.kind == CurveKind::kGradientGain) {
+    const auto s = t.string("sweep");
+    if (!s) t.fail("sweep", "a gradient_gain curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
+    const theory::Sweep sweep = theory::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
+    if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
+    c.sweep_name = sweep.name;
+    c.sweep_values = sweep.values;
+    const auto sy = t.string("sweep_y");
+    if (!sy) t.fail("sweep_y", "a gradient_gain curve needs `sweep_y = \"NAME=lo:hi:count\"`");
+    const auto eq = sy->find('=');
+    if (eq == std::string::npos) t.fail("sweep_y", "expected NAME=lo:hi:count");
+    c.y_name = sy->substr(0, eq);
+    if (c.y_name != "noise" && c.y_name != "d_over_n") {
+      const theory::ParameterInfo* info = theory::find_model_parameter(c.y_name);
+      if (!info || !info->sweepable)
+        t.fail("sweep_y", "'" + c.y_name + "' is not one of noise, d_over_n, " + theory::model_parameter_names(true));
+    }
+    if (c.y_name == c.sweep_name) t.fail("sweep_y", "sweeps the same quantity as `sweep`");
+    if (panel.y != c.y_name) t.fail("sweep_y", "sweeps '" + c.y_name + "' but the panel's y is '" + panel.y + "'");
+    c.y_values = theory::parse_sweep(sy->substr(eq + 1), t.where("sweep_y") + ": " + name + " key 'sweep_y'");
+    c.gain = t.string("gain").value_or("equal_samples");
+    if (c.gain != "equal_samples" && c.gain != "equal_cost") t.fail("gain", "'" + c.gain + "' must be equal_samples or equal_cost");
+    c.optimal_lambda = true;
+    if (auto r = t.range("lambda_range")) {
+      if (!(r->first > 0)) t.fail("lambda_range", "needs lo > 0");
+      c.lambda_min = r->first;
+      c.lambda_max = r->second;
+    }
+    c.optimise = t.string("optimise").value_or("gen_f");
+    if (!is_error_field(c.optimise)) t.fail("optimise", "'" + c.optimise + "' is not one of " + join(error_field_names()));
+    if (params.k < 1) t.fail("k", "the gradient gain needs k >= 1");
+  } else if (c.kind == CurveKind::kTheory) {
     const auto s = t.string("sweep");
     if (!s) t.fail("sweep", "a theory curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
     const theory::Sweep sweep = theory::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
@@ -438,6 +474,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   // Every point of the sweep must be valid, not only the base point.
   validate_params(params, c.source + " (" + name + ")");
   for (double v : c.sweep_values) {
+    if (c.kind == CurveKind::kGradientGain) break;  // validated point by point when computed
     theory::ModelParams p = params;
     theory::set_model_parameter(p, c.sweep_name, v);
     if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;
@@ -455,7 +492,7 @@ PanelSpec parse_panel(const toml::table& table, const std::string& file, int ind
                       const theory::ModelParams& defaults, const VarpiSetting& default_varpi) {
   const std::string name = fmt::format("[[panel]] {}", index + 1);
   const TableReader t(table, file, name);
-  t.check_keys({"title", "x", "x_label", "y_label", "log_x", "log_y", "x_range", "y_range", "legend", "curve"});
+  t.check_keys({"title", "x", "y", "x_label", "y_label", "log_x", "log_y", "x_range", "y_range", "legend", "curve"});
   PanelSpec p;
   p.title = t.string("title").value_or("");
   const auto x = t.string("x");
@@ -464,6 +501,7 @@ PanelSpec parse_panel(const toml::table& table, const std::string& file, int ind
   const theory::ParameterInfo* info = theory::find_model_parameter(p.x);
   const bool known = (info && info->sweepable) || p.x == "error" || p.x == "degree" || p.x == "x";
   if (!known) t.fail("x", "'" + p.x + "' is not one of " + theory::model_parameter_names(true) + ", error, degree, x");
+  p.y = t.string("y").value_or("");
   p.x_label = t.string("x_label").value_or(p.x == "p_over_n" ? "p/n" : p.x);
   p.y_label = t.string("y_label").value_or("");
   p.log_x = t.boolean("log_x").value_or(false);

@@ -22,6 +22,8 @@ enum class CurveKind {
   kLegendreError,        // 1D example: errors of the minimum-norm Legendre fit vs degree
   kLegendreInterpolant,  // 1D example: the fitted function on [-1, 1] at one degree
   kLegendreTarget,       // 1D example: the target function and its data points
+  kGradientGain,         // heatmap: objective(L2 at its optimal lambda) / objective(Sobolev at its
+                         // optimal lambda) over two swept quantities (theory/training_comparison.hpp)
 };
 
 // Simulation markers of a theory curve (or, for a varpi-law curve, the empirical CDF of
@@ -52,6 +54,12 @@ struct CurveSpec {
   bool optimal_lambda = false;
   double lambda_min = 1e-8, lambda_max = 10.0;
   std::string optimise = "gen_f";
+  // gradient_gain: the second swept quantity (rows; a sweepable parameter, "noise" for
+  // delta_f = delta_g, or "d_over_n" for gamma = (d/n) alpha) and the L2 reference:
+  // "equal_samples" (L2 on n samples) or "equal_cost" (L2 on (k + 1) n samples).
+  std::string y_name;
+  std::vector<double> y_values;
+  std::string gain = "equal_samples";
   std::string law = "cdf";                  // varpi_law: cdf | density
   int law_points = 300;
   LegendreSpec legendre;
@@ -64,6 +72,7 @@ struct CurveSpec {
 struct PanelSpec {
   std::string title;
   std::string x;  // p_over_n, alpha, lambda, varpi, ... ; "error" (laws), "degree", "x" (Legendre)
+  std::string y;  // heatmap panels (one gradient_gain curve): the second swept quantity
   std::string x_label, y_label;
   bool log_x = false, log_y = false;
   std::optional<std::pair<double, double>> x_range, y_range;

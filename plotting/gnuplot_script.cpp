@@ -104,8 +104,32 @@ class ScriptWriter {
   }
 
  private:
+  // A heatmap of the gradient gain (pm3d map) with the contour gain = 1 in black.
+  std::string heatmap(std::size_t index) {
+    const PanelSpec& p = spec_.panels[index];
+    const std::string file = gp_quote(files_.curves[index][0].data);
+    std::string s = fmt::format("  # panel {}: {} (heatmap)\n", index + 1, p.title);
+    s += "  set title " + gp_quote(p.title) + "\n";
+    s += "  set xlabel " + gp_quote(p.x_label) + "\n";
+    s += "  set ylabel " + gp_quote(p.y_label.empty() ? p.y : p.y_label) + "\n";
+    s += "  unset logscale\n  set format x '% g'\n  set format y '% g'\n";
+    if (p.log_x) s += "  set logscale x\n";
+    if (p.log_y) s += "  set logscale y\n";
+    s += "  set autoscale xfix\n  set autoscale yfix\n";
+    s += "  set view map\n  set pm3d map corners2color c1\n  set palette defined (0 '#2166ac', 1 '#f7f7f7', 2 '#b2182b')\n";
+    s += "  set logscale cb\n  set cbrange [0.25:4]\n  set cblabel 'gain = error(L2) / error(Sobolev)'\n";
+    s += "  set contour base\n  set cntrparam levels discrete 1\n  unset clabel\n";
+    s += "  set key bottom right box opaque font ',9'\n";
+    s += fmt::format("  splot {} using (column('x')):(column('y')):(column('gain')) with pm3d notitle nocontour, \\\n"
+                     "        {} using (column('x')):(column('y')):(column('gain')) nosurface with lines lw 2.5 lc rgb 'black' title 'gain = 1'\n",
+                     file, file);
+    s += "  unset contour\n  unset view\n  unset pm3d\n  unset logscale cb\n  unset cblabel\n  set view 60,30\n";
+    return s;
+  }
+
   std::string panel(std::size_t index) {
     const PanelSpec& p = spec_.panels[index];
+    if (!p.curves.empty() && p.curves.front().kind == CurveKind::kGradientGain) return heatmap(index);
     std::string s = fmt::format("  # panel {}: {}\n", index + 1, p.title);
     s += "  set title " + gp_quote(p.title) + "\n";
     s += "  set xlabel " + gp_quote(p.x_label) + "\n";
@@ -192,6 +216,7 @@ class ScriptWriter {
           series.push_back(fmt::format("{} using (column('x')):{} {}", file,
                                        y_expression(q == "gen_g" ? "derivative" : "value", "", p.log_y), line));
           break;
+        case CurveKind::kGradientGain: break;  // drawn by heatmap()
         case CurveKind::kLegendreTarget: {
           const std::string col = q == "gen_g" ? "derivative" : "value";
           series.push_back(fmt::format("{} using (column('x')):(column('{}')) with lines lw 1.5 dt 2 lc rgb '{}' {}",

@@ -1,6 +1,8 @@
 // [D.4]-[D.6] The second level and the reported errors. Symbols: docs/theory/derivation.md.
 #include "theory/error_formulas.hpp"
 
+#include "theory/activation.hpp"
+
 #include <cmath>
 
 namespace srf::theory {
@@ -130,7 +132,10 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   const double wPw = -g.dot(dGamma_P_ * g) - RER.cwiseProduct(dV_P_).sum();
   const double ww = -g.dot(dGamma_I_ * g) - RER.cwiseProduct(dV_I_).sum();
   const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
-  e.gen_grad = phi.derivative_second_moment - 2.0 * mu1 * sig.kappa_1 * uw + sig.kappa_1 * sig.kappa_1 * wPw +
+  // A teacher without a useful gradient (sign): its a.e. derivative is 0, so grad phi = 0 a.e.
+  // and gen_grad = E|grad f|^2; Stein's mu_1 = E xi phi (nonzero for sign) is not E phi' there.
+  const double mu1_grad = activation(outer_.params().teacher).has_useful_gradient ? mu1 : 0.0;
+  e.gen_grad = phi.derivative_second_moment - 2.0 * mu1_grad * sig.kappa_1 * uw + sig.kappa_1 * sig.kappa_1 * wPw +
                (sig.derivative_second_moment - sig.kappa_1 * sig.kappa_1) * ww;
   // Errors are variances: round-off below zero (a realisable teacher, e.g. linear/linear with
   // d < p, has gen_f = 0 exactly) is set to 0. Anything more negative is left visible.

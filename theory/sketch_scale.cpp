@@ -1,0 +1,36 @@
+#include "theory/sketch_scale.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace srf::theory {
+
+ModelParams unit_sketch_equivalent(const ModelParams& p, double d) {
+  if (!std::isfinite(d) || !(d > 0)) {
+    std::ostringstream os;
+    os << "d = " << d << ": must be finite and > 0 (the input dimension of the unit-scale sketch)";
+    throw InvalidParameter("d", os.str());
+  }
+  ModelParams q = p;
+  q.beta = p.beta / d;
+  q.delta_g = p.delta_g * d;
+  return q;
+}
+
+Errors unit_sketch_errors(const Errors& e, double d) {
+  Errors u = e;
+  u.train_g = e.train_g / d;
+  u.gen_g = e.gen_g / d;
+  u.gen_h1 = e.gen_f + u.gen_g;
+  return u;
+}
+
+TheoryResult unit_sketch_result(TheoryResult r, double d) {
+  r.errors = unit_sketch_errors(r.errors, d);
+  // A0 and A2 are linear in the errors, so they scale alike.
+  r.varpi_law.A0 = unit_sketch_errors(r.varpi_law.A0, d);
+  r.varpi_law.A2 = unit_sketch_errors(r.varpi_law.A2, d);
+  return r;
+}
+
+}  // namespace srf::theory

@@ -1,0 +1,36 @@
+#pragma once
+// "Should I train on my gradients?": at a Sobolev model (k >= 1 sketched gradients per sample),
+// three ways of training, each at its own optimal lambda:
+//   L2 on n samples            k = 0, alpha (equal samples)
+//   L2 on (k + 1) n samples    k = 0, alpha' = (k + 1) alpha (equal cost: as many labels)
+//   Sobolev on n samples       the model as given
+// and the gains objective(L2) / objective(Sobolev) (> 1: the gradients pay off).
+#include <string>
+
+#include "theory/model_params.hpp"
+#include "theory/optimal_lambda.hpp"
+
+namespace srf::theory {
+
+struct TrainingOptimum {
+  ModelParams params;     // with lambda at its optimum
+  OptimalLambda optimum;  // value, on_boundary, converged, the solution there
+};
+
+struct TrainingComparison {
+  TrainingOptimum l2_equal_samples, l2_equal_cost, sobolev;
+  double gain_equal_samples = 0;  // value(L2, n) / value(Sobolev, n)
+  double gain_equal_cost = 0;     // value(L2, (k + 1) n) / value(Sobolev, n)
+  bool converged = false;         // all three optima converged
+  std::string verdict;            // one line
+};
+
+// The three optima of `options.objective` (its mean over varpi with options.varpi_average) for
+// the Sobolev model `sobolev` (k >= 1; lambda is searched, its value ignored). The L2 runs keep
+// sigma, teacher, gamma (d/p), Delta_f. Throws std::invalid_argument for bad input.
+TrainingComparison compare_training(const ModelParams& sobolev, const OptimalLambdaOptions& options = {});
+
+// The L2 model on `sample_factor` times the samples of `sobolev` (k = 0, no gradient labels).
+ModelParams l2_counterpart(const ModelParams& sobolev, double sample_factor);
+
+}  // namespace srf::theory
