@@ -32,9 +32,7 @@ void run_simulate(const SimulateArgs& a) {
   if (progress.enabled()) options.on_seed_done = [&](int done, int) { progress.update(done); };
   const validation::SimulationResult r = validation::simulate(params, options);
   if (a.format == "json") {
-    nlohmann::json j = report::simulation_json(params, options, r);
-    j["version"] = report::version();
-    std::cout << j.dump(2) << "\n";
+    std::cout << report::simulation_json(params, options, r).dump(2) << "\n";
     return;
   }
   std::cout << fmt::format("simulate: sigma={} teacher={} alpha={} gamma={} lambda={} k={} beta={}\n", params.sigma,

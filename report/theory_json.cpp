@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "report/run_metadata.hpp"
 #include "theory/parameter_registry.hpp"
 #include "theory/varpi_law.hpp"
 #include "validation/memory_estimate.hpp"
@@ -102,6 +103,7 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   }
   j["per_seed"] = seeds;
   j["wall_seconds"] = r.wall_seconds;
+  j["version"] = version();
   j["estimated_peak_bytes"] = validation::estimate_peak_memory(params, o).peak_bytes;  // the memory guard's figure
   return j;
 }

@@ -114,6 +114,8 @@ def _per_seed_arrays(seeds):
         values = [s[key] for s in seeds]
         if key == "varpi":
             out[key] = np.array(values, dtype=float).reshape(len(seeds), -1)
+        elif isinstance(values[0], dict):  # per-error figures (population_truncation_bound, test_se)
+            out[key] = {name: np.array([_nan_for_none(v[name]) for v in values], dtype=float) for name in values[0]}
         elif isinstance(values[0], str):
             out[key] = np.array(values, dtype=str)
         elif isinstance(values[0], int):

@@ -23,6 +23,7 @@
 #include "plotting/gnuplot_script.hpp"
 #include "report/comparison_csv.hpp"
 #include "report/curve_csv.hpp"
+#include "report/run_metadata.hpp"
 #include "report/theory_json.hpp"
 #include "theory/curve.hpp"
 #include "theory/optimal_lambda.hpp"
@@ -50,7 +51,10 @@ theory::SaddlePointSolution solve_point(const Arguments& a) {
 py::object theory_point(const Words& words, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true});
   const theory::SaddlePointSolution sol = solve_point(a);
-  return json_to_python(report::theory_json(a.model, sol.result, varpi_average));
+  nlohmann::json j = report::theory_json(a.model, sol.result, varpi_average);
+  j.update(report::run_metadata_json(a.solver));  // as `sobolev-rf theory --format json`
+  j["sketch_scale"] = "normal";
+  return json_to_python(j);
 }
 
 // The same report as JSON text (for the benchmark of the conversion: json.loads of this).

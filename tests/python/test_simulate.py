@@ -22,7 +22,12 @@ def as_cli_json(r):
     r = dict(r)
     seeds = r.pop("per_seed")
     count = len(seeds["seed"])
-    r["per_seed"] = [{key: (values[i].tolist()) for key, values in seeds.items()} for i in range(count)]
+    def item(values, i):
+        if isinstance(values, dict):  # per-error figures: a dict of arrays
+            return {name: v[i].tolist() for name, v in values.items()}
+        return values[i].tolist()
+
+    r["per_seed"] = [{key: item(values, i) for key, values in seeds.items()} for i in range(count)]
     return r
 
 

@@ -36,7 +36,7 @@ def test_theory_solver_options_are_the_cli_flags():
 
 
 @pytest.mark.parametrize("kwargs, flags", [
-    (dict(lam=0), ["--lambda", "0"]),
+    (dict(lam=-1), ["--lambda", "-1"]),
     (dict(gamma=-1), ["--gamma=-1"]),
     (dict(k=1), ["--k", "1"]),  # varpi missing
     (dict(k=1, varpi=[1, 2]), ["--k", "1", "--varpi", "1,2"]),
