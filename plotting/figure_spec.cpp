@@ -216,6 +216,17 @@ std::vector<std::string> error_field_names() {
   return out;
 }
 
+// The optimal-lambda search of a curve: lambda_range = [lo, hi] and the error to minimise.
+void parse_lambda_search(const TableReader& t, CurveSpec& c) {
+    if (auto r = t.range("lambda_range")) {
+      if (!(r->first > 0)) t.fail("lambda_range", "needs lo > 0");
+      c.lambda_min = r->first;
+      c.lambda_max = r->second;
+    }
+    c.optimise = t.string("optimise").value_or("gen_f");
+    if (!is_error_field(c.optimise)) t.fail("optimise", "'" + c.optimise + "' is not one of " + join(error_field_names()));
+}
+
 CurveKind parse_kind(const TableReader& t) {
   const std::string kind = t.string("kind").value_or("theory");
   if (kind == "theory") return CurveKind::kTheory;
@@ -424,13 +435,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     c.gain = t.string("gain").value_or("equal_samples");
     if (c.gain != "equal_samples" && c.gain != "equal_cost") t.fail("gain", "'" + c.gain + "' must be equal_samples or equal_cost");
     c.optimal_lambda = true;
-    if (auto r = t.range("lambda_range")) {
-      if (!(r->first > 0)) t.fail("lambda_range", "needs lo > 0");
-      c.lambda_min = r->first;
-      c.lambda_max = r->second;
-    }
-    c.optimise = t.string("optimise").value_or("gen_f");
-    if (!is_error_field(c.optimise)) t.fail("optimise", "'" + c.optimise + "' is not one of " + join(error_field_names()));
+    parse_lambda_search(t, c);
     if (params.k < 1) t.fail("k", "the gradient gain needs k >= 1");
   } else if (c.kind == CurveKind::kTheory) {
     const auto s = t.string("sweep");
@@ -449,13 +454,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       c.d_over_n = *r;
     }
     c.optimal_lambda = t.boolean("optimal_lambda").value_or(false);
-    if (auto r = t.range("lambda_range")) {
-      if (!(r->first > 0)) t.fail("lambda_range", "needs lo > 0");
-      c.lambda_min = r->first;
-      c.lambda_max = r->second;
-    }
-    c.optimise = t.string("optimise").value_or("gen_f");
-    if (!is_error_field(c.optimise)) t.fail("optimise", "'" + c.optimise + "' is not one of " + join(error_field_names()));
+    parse_lambda_search(t, c);
     if (c.optimal_lambda && c.sweep_name == "lambda") t.fail("optimal_lambda", "cannot sweep lambda and optimise it");
     if (!c.optimal_lambda && (t.has("lambda_range") || t.has("optimise")))
       t.fail(t.has("lambda_range") ? "lambda_range" : "optimise", "needs optimal_lambda = true");

@@ -15,7 +15,7 @@ case "${1:-}" in
     # The whole default suite under ASan and UBSan (undefined behaviour aborts), built with the
     # default compiler (gcc; clang 14 cannot compile the tests' INFO on structured bindings).
     # -O1: fast enough for the suite; no NDEBUG: Eigen's and the code's assertions stay on.
-    cmake -S . -B build-asan -DSRF_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    cmake -S . -B build-asan -DSRF_SANITIZE=ON -DSRF_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DBUILD_TESTING=ON >/dev/null
     cmake --build build-asan -j"$jobs"
     ctest --test-dir build-asan -LE slow --output-on-failure -j"$jobs"
