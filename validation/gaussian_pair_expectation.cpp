@@ -54,7 +54,10 @@ PairExpectation gaussian_pair_expectation(const theory::Activation& f, Activatio
     const double a = rays[i], b = rays[i + 1];
     if (b - a <= 1e-15) continue;
     double err = 0;
-    out.value += angular.integrate(along_ray, a, b, tol, &err);
+    // The two-argument integrand (t, distance to the nearer end): Boost's one-argument form
+    // asserts that no abscissa rounds onto an end of [a, b], which happens for a far from 0; the
+    // integrand is smooth in t, so evaluating at an end is harmless.
+    out.value += angular.integrate([&](double t, double) { return along_ray(t); }, a, b, tol, &err);
     out.error_estimate += err;
   }
   out.value /= 2 * M_PI;
