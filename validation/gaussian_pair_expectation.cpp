@@ -31,8 +31,15 @@ PairExpectation gaussian_pair_expectation(const theory::Activation& f, Activatio
   const double r = std::sqrt(std::max(0.0, 1.0 - rho * rho));
   const double tol = 1e-12;
   double radial_error = 0;
+  // Inside an interval between kink rays the signs of u and v are fixed; at abscissas within
+  // rounding of an end, cos t or rho cos t + r sin t can come out with the wrong sign and put a
+  // ~1e-16 piece of the other branch of a kinked activation into the integrand (relu: an
+  // identically zero interval turns into noise of size 1e-32 that a relative tolerance never
+  // meets, 10^7 evaluations). The signs are therefore those of the interval's midpoint.
+  double sign_u = 1, sign_v = 1;
   auto along_ray = [&](double t) {
-    const double cu = s_u * std::cos(t), cv = s_v * (rho * std::cos(t) + r * std::sin(t));
+    const double cu = std::copysign(s_u * std::fabs(std::cos(t)), sign_u);
+    const double cv = std::copysign(s_v * std::fabs(rho * std::cos(t) + r * std::sin(t)), sign_v);
     auto integrand = [&](double R) {
       const double w = R * std::exp(-0.5 * R * R);
       return w == 0.0 ? 0.0 : w * evaluate(f, f_part, cu * R) * evaluate(g, g_part, cv * R);
@@ -53,6 +60,9 @@ PairExpectation gaussian_pair_expectation(const theory::Activation& f, Activatio
   for (std::size_t i = 0; i + 1 < rays.size(); ++i) {
     const double a = rays[i], b = rays[i + 1];
     if (b - a <= 1e-15) continue;
+    const double mid = 0.5 * (a + b);
+    sign_u = std::cos(mid) < 0 ? -1.0 : 1.0;
+    sign_v = rho * std::cos(mid) + r * std::sin(mid) < 0 ? -1.0 : 1.0;
     double err = 0;
     // The two-argument integrand (t, distance to the nearer end): Boost's one-argument form
     // asserts that no abscissa rounds onto an end of [a, b], which happens for a far from 0; the
