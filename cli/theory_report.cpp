@@ -33,6 +33,12 @@ std::string theory_table(const theory::ModelParams& p, const theory::TheoryResul
     for (const auto& [name, field] : theory::error_fields())
       s += fmt::format("{:<10} {:>14.8g}\n", name, r.errors.*field);
   }
+  if (r.unpinned_sketch.applies) {
+    const auto& u = r.unpinned_sketch;
+    s += fmt::format("beta = 0: gen_g is random over the sketch: mean {:.8g}, std {:.8g} "
+                     "(s_m ~ N(varpi_m m, {:.6g}); docs/theory [D.11])\n",
+                     u.gen_g_mean, u.gen_g_std, u.s_variance);
+  }
   if (full) {
     s += "order parameters:\n";
     for (const auto& [name, v] : r.order_parameters) s += fmt::format("  {:<10} {:>14.8g}\n", name, v);

@@ -162,3 +162,32 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
 }
 
 }  // namespace srf::theory
+
+namespace srf::theory {
+
+UnpinnedSketchLaw unpinned_sketch_law(const GaussianConstants& sig, const GaussianConstants& phi,
+                                      bool teacher_has_useful_gradient, const std::vector<double>& varpi, double m,
+                                      double q_s, double q_w) {
+  // Per direction, gen_g_m = c_m + a_m s_m + b s_m^2 with s_m ~ N(mu_m, v) [D.11]: the same
+  // decomposition as gen_grad [D.6] with theta0 -> the sketch direction, whose alignment with
+  // theta0 is varpi_m and whose overlap with the fit, s_m = zeta_m^T w, is no longer pinned.
+  // For s = mu + sqrt(v) z: E = c + a mu + b (mu^2 + v), Var = (a + 2 b mu)^2 v + 2 b^2 v^2.
+  const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;  // as in gen_grad [D.6]
+  const double Edphi2 = phi.derivative_second_moment, k1 = sig.kappa_1;
+  const double b = k1 * k1, v = std::max(0.0, q_s - m * m);  // q_s >= m^2: Cauchy-Schwarz, |theta0| = 1
+  UnpinnedSketchLaw law;
+  law.applies = true;
+  law.s_variance = v;
+  double variance = 0;
+  for (double vp : varpi) {
+    const double mu = vp * m, a = -2.0 * vp * mu1 * k1;
+    const double c = vp * vp * Edphi2 + (sig.derivative_second_moment - k1 * k1) * q_w;
+    law.s_mean.push_back(mu);
+    law.gen_g_mean += c + a * mu + b * (mu * mu + v);
+    variance += (a + 2 * b * mu) * (a + 2 * b * mu) * v + 2 * b * b * v * v;
+  }
+  law.gen_g_std = std::sqrt(variance);
+  return law;
+}
+
+}  // namespace srf::theory

@@ -39,4 +39,10 @@ class SecondLevel {
   Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
 };
 
+// The law of gen_g over the sketch's free part at beta = 0, k > 0 (theory_result.hpp,
+// UnpinnedSketchLaw; [D.11]), from the L2 fit's order parameters m, q_s, q_w.
+UnpinnedSketchLaw unpinned_sketch_law(const GaussianConstants& student, const GaussianConstants& teacher,
+                                      bool teacher_has_useful_gradient, const std::vector<double>& varpi, double m,
+                                      double q_s, double q_w);
+
 }  // namespace srf::theory

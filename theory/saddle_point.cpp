@@ -188,14 +188,42 @@ Ridgeless ridgeless_regime(const ModelParams& p) {
 
 }  // namespace
 
+namespace {
+
+// beta = 0 with k > 0 [D.11]: the gradient labels are ignored, so the fit is the L2 fit (k = 0)
+// and gen_f, train_f, gen_grad are L2's; the sketched-gradient errors are random over the sketch
+// and are reported through their law (UnpinnedSketchLaw), not as numbers.
+SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const SaddlePointOptions& options,
+                                          const SaddlePointState& warm) {
+  ModelParams l2 = params;
+  l2.k = 0;
+  l2.varpi.clear();
+  SaddlePointSolution out = solve_saddle_point(l2, options, warm);
+  TheoryResult& r = out.result;
+  for (Errors* e : {&r.errors, &r.varpi_law.A0, &r.varpi_law.A2}) e->train_g = e->gen_g = e->gen_h1 = kNaN;
+  if (!r.summary.converged()) return out;
+  double m = kNaN, q_s = kNaN, q_w = kNaN;
+  for (const auto& [name, value] : r.order_parameters) {
+    if (name == "m") m = value;
+    if (name == "q_s") q_s = value;
+    if (name == "q_w") q_w = value;
+  }
+  const GaussianConstants sig = gaussian_constants(activation(params.sigma));
+  const GaussianConstants phi = gaussian_constants(activation(params.teacher));
+  r.unpinned_sketch = unpinned_sketch_law(sig, phi, activation(params.teacher).has_useful_gradient, params.varpi,
+                                          m, q_s, q_w);
+  r.summary.message += "; beta = 0 with k > 0: the fit is the L2 fit, and gen_g is random over the sketch (its law "
+                       "is reported, [D.11])";
+  return out;
+}
+
+}  // namespace
+
 SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options,
                                        const SaddlePointState& warm) {
   params.validate();
   options.validate();
-  if (params.k > 0 && params.beta == 0.0)
-    throw std::invalid_argument(
-        "--beta = 0 with --k > 0: the limit is singular at beta = 0 (the student's gradient mean is not "
-        "self-averaging); use --k 0 for L2 training");
+  if (params.k > 0 && params.beta == 0.0) return solve_unpinned_sketch(params, options, warm);
   SaddlePointSolution out;
   numerics::SolverSummary& total = out.result.summary;
   const double lambda = params.lambda;

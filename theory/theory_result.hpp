@@ -45,10 +45,26 @@ struct VarpiLaw {
   Errors A2;  // coefficient of |varpi|^2
 };
 
+// beta = 0 with k > 0 [D.11]: the loss ignores the gradient labels, so the student is the L2
+// fit and its sketched-gradient mean s_m = zeta_m^T w (zeta = V^T Theta / sqrt d) is not pinned:
+// over the free part of the sketch (V = theta0 varpi^T + (I - theta0 theta0^T) G, docs/model.md)
+// the s_m are independent, s_m ~ N(varpi_m m, q_s - m^2), with m, q_s the L2 order parameters.
+// gen_g is then a random variable, sum_m [c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2],
+// c_m = varpi_m^2 E phi'^2 + (E sigma'^2 - kappa_1^2) q_w [D.11]; its law is reported instead of
+// a number (Errors::gen_g, gen_h1, train_g are NaN).
+struct UnpinnedSketchLaw {
+  bool applies = false;         // true only for beta = 0 with k > 0
+  std::vector<double> s_mean;   // E s_m = varpi_m m
+  double s_variance = 0;        // Var s_m = q_s - m^2 (the same for every m)
+  double gen_g_mean = 0;        // E gen_g over the sketch's free part
+  double gen_g_std = 0;         // its standard deviation
+};
+
 struct TheoryResult {
   numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
   Errors errors;                    // at the requested varpi
   VarpiLaw varpi_law;               // A2 = 0 when k = 0
+  UnpinnedSketchLaw unpinned_sketch;  // beta = 0 with k > 0 only
   // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.
   std::vector<std::pair<std::string, double>> order_parameters;
 };

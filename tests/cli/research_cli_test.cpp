@@ -41,6 +41,25 @@ TEST_CASE("--varpi-average needs no --varpi") {
   CHECK(run_exe("theory --k 1 --format json").status == 2);  // without averaging varpi is needed
 }
 
+TEST_CASE("beta = 0 with k > 0: L2's errors, gen_g as a law, and gen_g cannot be an objective") {
+  const auto l2 = run_exe("theory --p-over-n 2 --k 0 --format json");
+  const auto b0 = run_exe("theory --p-over-n 2 --k 1 --varpi 0.7 --beta 0 --format json");
+  INFO(b0.err);
+  REQUIRE(l2.status == 0);
+  REQUIRE(b0.status == 0);
+  const auto a = nlohmann::json::parse(l2.out), b = nlohmann::json::parse(b0.out);
+  CHECK(b["gen_f"].get<double>() == a["gen_f"].get<double>());
+  CHECK(b["gen_grad"].get<double>() == a["gen_grad"].get<double>());
+  CHECK(b["gen_g"].is_null());
+  CHECK(b["gen_h1"].is_null());
+  for (const char* key : {"mean", "std", "s_mean", "s_variance"}) CHECK_MESSAGE(b["gen_g_law"].contains(key), key);
+  CHECK(!a.contains("gen_g_law"));
+  const auto o = run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective gen_h1");
+  CHECK(o.status == 2);
+  CHECK(o.err.find("--beta") != std::string::npos);
+  CHECK(run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective gen_f").status == 0);
+}
+
 TEST_CASE("compare cli: three optima, the gains and a verdict") {
   const auto r = run_exe("compare --p-over-n 2 --k 1 --varpi 1 --format json");
   INFO(r.err);
