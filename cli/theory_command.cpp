@@ -34,8 +34,8 @@ void run_theory(const TheoryFlags& f) {
   if (!unit && f.d != 0) throw std::invalid_argument("--d: only with --sketch-scale unit");
   // Unit-scale sketch V ~ N(0, I/d): the N(0, I) model with beta/d and d Delta_g (theory/sketch_scale.hpp).
   const theory::ModelParams solved = unit ? theory::unit_sketch_equivalent(p, f.d) : p;
-  const theory::SaddlePointSolution sol = theory::solve_saddle_point(solved, options);
-  const theory::TheoryResult r = unit ? theory::unit_sketch_result(sol.result, f.d) : sol.result;
+  const theory::TheoryResult r =
+      unit ? theory::solve_unit_sketch(p, f.d, options).result : theory::solve_saddle_point(p, options).result;
   if (f.format == "json") {
     nlohmann::json j = report::theory_json(p, r, f.varpi_average);
     if (f.full) j["residual_history"] = r.summary.residual_history;

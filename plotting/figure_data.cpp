@@ -12,6 +12,7 @@
 #include "theory/optimal_lambda.hpp"
 #include "theory/training_comparison.hpp"
 #include "theory/parameter_registry.hpp"
+#include "theory/sketch_scale.hpp"
 #include "theory/varpi_law.hpp"
 
 namespace srf::plotting {
@@ -162,6 +163,9 @@ class FigureComputer {
         const theory::OptimalLambda best = theory::optimal_lambda(p, optimal_lambda_options(c), &grid_states);
         sol = best.solution;
         p.lambda = best.lambda;
+      } else if (c.unit_sketch_d > 0) {
+        sol = theory::solve_unit_sketch(p, c.unit_sketch_d, {}, state);
+        if (sol.result.summary.converged()) state = sol.state;
       } else {
         sol = theory::solve_saddle_point(p, {}, state);
         if (sol.result.summary.converged()) state = sol.state;

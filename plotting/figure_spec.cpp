@@ -334,7 +334,8 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   std::vector<std::string> keys = {"kind", "label", "quantities", "quantity_labels", "color", "dash"};
   switch (c.kind) {
     case CurveKind::kTheory:
-      keys.insert(keys.end(), {"sweep", "sample_factor", "d_over_n", "optimal_lambda", "lambda_range", "optimise", "markers"});
+      keys.insert(keys.end(), {"sweep", "sample_factor", "d_over_n", "optimal_lambda", "lambda_range", "optimise", "markers",
+                               "sketch_scale", "d"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
     case CurveKind::kGradientGain:
@@ -453,7 +454,18 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       if (c.sweep_name == "gamma") t.fail("d_over_n", "cannot sweep gamma and fix d/n");
       c.d_over_n = *r;
     }
+    const std::string scale = t.string("sketch_scale").value_or("normal");
+    if (scale == "unit") {
+      const auto d = t.number("d");
+      if (!d || !(*d > 0)) t.fail("d", "sketch_scale = \"unit\" needs the input dimension d > 0");
+      c.unit_sketch_d = *d;
+    } else if (scale != "normal") {
+      t.fail("sketch_scale", "'" + scale + "' must be normal or unit");
+    } else if (t.has("d")) {
+      t.fail("d", "only with sketch_scale = \"unit\"");
+    }
     c.optimal_lambda = t.boolean("optimal_lambda").value_or(false);
+    if (c.optimal_lambda && c.unit_sketch_d > 0) t.fail("sketch_scale", "a unit-sketch curve cannot optimise lambda");
     parse_lambda_search(t, c);
     if (c.optimal_lambda && c.sweep_name == "lambda") t.fail("optimal_lambda", "cannot sweep lambda and optimise it");
     if (!c.optimal_lambda && (t.has("lambda_range") || t.has("optimise")))

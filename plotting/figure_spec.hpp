@@ -50,6 +50,10 @@ struct CurveSpec {
   // When > 0, gamma = d_over_n * alpha at every point: the sweep keeps d/n fixed (as in Mei &
   // Montanari's double descent in p at fixed n and d) instead of d/p.
   double d_over_n = 0.0;
+  // When > 0 (spec: sketch_scale = "unit", d = D): the theory of the unit-norm sketch
+  // V ~ N(0, I/d) at this input dimension d (theory/sketch_scale.hpp), to sit on simulations
+  // made with sketch_scale = "unit" at the same d.
+  double unit_sketch_d = 0.0;
   // Each point at the lambda in [lambda_min, lambda_max] that minimises `optimise`.
   bool optimal_lambda = false;
   double lambda_min = 1e-8, lambda_max = 10.0;

@@ -1,6 +1,7 @@
 #include "theory/sketch_scale.hpp"
 
 #include <cmath>
+#include <utility>
 #include <sstream>
 
 namespace srf::theory {
@@ -30,7 +31,21 @@ TheoryResult unit_sketch_result(TheoryResult r, double d) {
   // A0 and A2 are linear in the errors, so they scale alike.
   r.varpi_law.A0 = unit_sketch_errors(r.varpi_law.A0, d);
   r.varpi_law.A2 = unit_sketch_errors(r.varpi_law.A2, d);
+  // beta = 0: the law of gen_g scales with it (s_m = zeta_m^T w by 1/sqrt d).
+  if (r.unpinned_sketch.applies) {
+    for (double& s : r.unpinned_sketch.s_mean) s /= std::sqrt(d);
+    r.unpinned_sketch.s_variance /= d;
+    r.unpinned_sketch.gen_g_mean /= d;
+    r.unpinned_sketch.gen_g_std /= d;
+  }
   return r;
+}
+
+SaddlePointSolution solve_unit_sketch(const ModelParams& p, double d, const SaddlePointOptions& options,
+                                      const SaddlePointState& warm_start) {
+  SaddlePointSolution sol = solve_saddle_point(unit_sketch_equivalent(p, d), options, warm_start);
+  sol.result = unit_sketch_result(std::move(sol.result), d);
+  return sol;
 }
 
 }  // namespace srf::theory

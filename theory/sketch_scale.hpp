@@ -8,6 +8,7 @@
 // sketched-gradient errors (train_g, gen_g) are measured with the unit-scale V: 1/d times the
 // N(0, I)-scale ones, and gen_h1 = gen_f + gen_g accordingly.
 #include "theory/model_params.hpp"
+#include "theory/saddle_point.hpp"
 #include "theory/theory_result.hpp"
 
 namespace srf::theory {
@@ -21,5 +22,10 @@ Errors unit_sketch_errors(const Errors& equivalent, double d);
 
 // The same for a whole result (errors and the varpi law A0, A2, which scale alike).
 TheoryResult unit_sketch_result(TheoryResult equivalent, double d);
+
+// The saddle point of the unit-scale sketch at input dimension d: the equivalent model solved
+// (its state warm-starts the next point of a curve) and its result as the unit sketch measures it.
+SaddlePointSolution solve_unit_sketch(const ModelParams& p, double d, const SaddlePointOptions& options = {},
+                                      const SaddlePointState& warm_start = {});
 
 }  // namespace srf::theory

@@ -68,6 +68,12 @@ std::vector<QuantityComparison> compare_point(const theory::ModelParams& params,
     if (available)
       for (const auto& [n, field] : theory::error_fields())
         if (name == n) value = theory->errors.*field;
+    // beta = 0, k > 0: gen_g is random over the sketch, which every seed draws afresh, so the mean
+    // over seeds estimates the mean of its law [D.11]; train_g has no theory there.
+    if (available && theory->unpinned_sketch.applies) {
+      if (name == "gen_g") value = theory->unpinned_sketch.gen_g_mean;
+      if (name == "gen_h1") value = theory->errors.gen_f + theory->unpinned_sketch.gen_g_mean;
+    }
     out.push_back(compare_quantity(name, value, available, small.estimate(name), large.estimate(name), options));
   }
   return out;

@@ -102,6 +102,9 @@ TEST_CASE("figure: a malformed sweep or a bad parameter value exits 2 naming the
       {"quantities = [\"gen_f\", \"train_f\"]", "quantities = [\"gen_f\", \"test_f\"]", "test_f"},
       {"x = \"p_over_n\"", "x = \"p_over_m\"", "x"},
       {"[defaults]", "[defaults]\nvarpi = 1.0\nk = -1", "k"},
+      {"label = \"L2\"", "label = \"L2\"\n  sketch_scale = \"unit\"", "d"},  // unit needs d
+      {"label = \"L2\"", "label = \"L2\"\n  d = 640", "d"},                   // d needs unit
+      {"label = \"L2\"", "label = \"L2\"\n  sketch_scale = \"wide\"", "sketch_scale"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.replace);
