@@ -13,7 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
-#include "plotting/csv_tables.hpp"
+#include "plotting/figure_output.hpp"
 #include "plotting/figure_data.hpp"
 #include "plotting/figure_spec.hpp"
 #include "plotting/gnuplot_script.hpp"
@@ -60,15 +60,10 @@ void run_figure(const FigureFlags& f) {
     Progress progress("figure " + spec.output, 1);
     FigureRunOptions run = options;
     if (progress.enabled()) run.on_progress = [&](int done, int total) { progress.update(done, total); };
-    CsvTables csv(f.out_dir);
-    const FigureFiles files = compute_figure(spec, run, csv);
-    const std::string script = gnuplot_script(spec, files);
-    const std::string script_path = (std::filesystem::path(f.out_dir) / (spec.output + ".gp")).string();
-    {
-      std::ofstream out(script_path);
-      if (!out) throw std::invalid_argument("--out-dir = " + f.out_dir + ": cannot write " + script_path);
-      out << script;
-    }
+    const FigureOutput written = write_figure_data(spec, run, f.out_dir, invocation());
+    const FigureFiles& files = written.files;
+    const std::string& script = written.script;
+    const std::string& script_path = written.script_path;
     const int failed = files.failed_points();
     if (failed)
       std::cerr << fmt::format("sobolev-rf figure: {}: {} theory point(s) did not converge (left out as gaps)\n",

@@ -17,7 +17,7 @@
 #include "cli_arguments.hpp"
 #include "interruptible.hpp"
 #include "json_to_python.hpp"
-#include "plotting/csv_tables.hpp"
+#include "plotting/figure_output.hpp"
 #include "plotting/figure_data.hpp"
 #include "plotting/figure_spec.hpp"
 #include "plotting/gnuplot_script.hpp"
@@ -316,14 +316,8 @@ py::object figure(const std::string& spec_path, const std::string& out_dir, bool
   if (quick) plotting::apply_quick(spec);
   plotting::FigureRunOptions options;
   options.markers = marker_mode(markers);
-  try {
-    std::filesystem::create_directories(out_dir);
-  } catch (const std::filesystem::filesystem_error& e) {
-    throw std::invalid_argument("--out-dir = " + out_dir + ": cannot create: " + e.code().message());
-  }
-  const std::string script_path = (std::filesystem::path(out_dir) / (spec.output + ".gp")).string();
   struct Outcome {
-    plotting::FigureFiles files;
+    plotting::FigureOutput written;
     std::string gnuplot;  // the program run, empty when none
   };
   const Outcome outcome = run_interruptible([&](const std::atomic<bool>& stop) {
@@ -335,26 +329,19 @@ py::object figure(const std::string& spec_path, const std::string& out_dir, bool
     o.on_progress = [&](int, int) {
       if (stop) throw validation::Cancelled();
     };
-    plotting::CsvTables csv(out_dir);
     Outcome out;
-    out.files = plotting::compute_figure(s, o, csv);
-    const std::string script = plotting::gnuplot_script(s, out.files);
-    {
-      std::ofstream f(script_path);
-      if (!f) throw std::invalid_argument("--out-dir = " + out_dir + ": cannot write " + script_path);
-      f << script;
-    }
+    out.written = plotting::write_figure_data(s, o, out_dir, "python: sobolev_rf.figure(\"" + spec_path + "\")");
     if (gnuplot) {
       out.gnuplot = plotting::find_gnuplot();
-      if (!out.gnuplot.empty()) plotting::run_gnuplot(out.gnuplot, script, out_dir);
+      if (!out.gnuplot.empty()) plotting::run_gnuplot(out.gnuplot, out.written.script, out_dir);
     }
     return out;
   });
   py::dict d;
   d["spec"] = spec_dict(spec);
-  d["files"] = files_list(outcome.files);
-  d["failed_points"] = outcome.files.failed_points();
-  d["script"] = script_path;
+  d["files"] = files_list(outcome.written.files);
+  d["failed_points"] = outcome.written.files.failed_points();
+  d["script"] = outcome.written.script_path;
   d["gnuplot"] = outcome.gnuplot;
   return d;
 }

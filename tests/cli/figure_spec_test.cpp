@@ -160,6 +160,12 @@ TEST_CASE("figure: a tiny spec writes the tidy CSV with parameter, quantity and 
   CHECK(script.find("pdfcairo") != std::string::npos);
   CHECK(script.find("pngcairo") != std::string::npos);
   CHECK_FALSE(fs::exists(out / "tiny.png"));  // --csv-only
+  // The sidecar: version, the command line and the spec's full text (every parameter and seed).
+  const std::string meta = read_text(out / "tiny.p1.c1.meta.json");
+  for (const char* key : {"\"version\"", "\"command_line\"", "\"spec_text\"", "p_over_n=0.5:1.5:3"}) {
+    CAPTURE(key);
+    CHECK(meta.find(key) != std::string::npos);
+  }
 }
 
 TEST_CASE("figure: without gnuplot on PATH the CSVs are written, then a clear error (exit 5)") {
