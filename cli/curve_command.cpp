@@ -118,12 +118,17 @@ void run_curve(const CurveFlags& f) {
                                       " differ; see " + sidecar + ")");
       const report::CsvResumePoint rp = report::csv_resume_point(
           read_text(f.output), report::CurveCsvWriter::header_line(f.varpi_average, extra), inner.values.size());
-      if (rp.bytes == 0) throw std::invalid_argument("--resume: " + f.output + " does not start with this run's CSV header");
-      std::filesystem::resize_file(f.output, rp.bytes);
-      rows_kept = rp.groups;
-      resumed = true;
-      options.first_row = rows_kept;
-      file.open(f.output, std::ios::app);
+      if (!rp.same_header)
+        throw std::invalid_argument("--resume: " + f.output + " does not start with this run's CSV header");
+      if (rp.bytes > 0) {
+        std::filesystem::resize_file(f.output, rp.bytes);
+        rows_kept = rp.groups;
+        resumed = true;
+        options.first_row = rows_kept;
+        file.open(f.output, std::ios::app);
+      } else {
+        file.open(f.output);  // cut inside the header: start afresh
+      }
     } else {
       file.open(f.output);
     }

@@ -44,7 +44,12 @@ CurveCsvWriter::CurveCsvWriter(std::ostream& out, bool varpi_average, std::vecto
 
 CsvResumePoint csv_resume_point(const std::string& text, const std::string& header, std::size_t group) {
   CsvResumePoint r;
+  if (text.size() < header.size()) {
+    r.same_header = header.compare(0, text.size(), text) == 0;
+    return r;
+  }
   if (group == 0 || text.compare(0, header.size(), header) != 0) return r;
+  r.same_header = true;
   std::size_t pos = header.size(), lines = 0;
   r.bytes = pos;
   for (;;) {

@@ -36,8 +36,9 @@ class CurveCsvWriter {
 // the first whole groups of `group` complete lines (a grid row: one line per inner value).
 // A kill may cut the file anywhere; what follows the kept part is written again.
 struct CsvResumePoint {
-  std::size_t bytes = 0;   // the length to keep (0: the header differs or is incomplete)
-  std::size_t groups = 0;  // whole groups kept
+  bool same_header = false;  // the text starts with `header`, or is cut inside it
+  std::size_t bytes = 0;     // the length to keep (0: not even the whole header)
+  std::size_t groups = 0;    // whole groups kept
 };
 CsvResumePoint csv_resume_point(const std::string& text, const std::string& header, std::size_t group);
 

@@ -10,6 +10,7 @@
 #include "distributed/executor.hpp"
 #include "distributed/shards.hpp"
 #include "distributed/task_list.hpp"
+#include "validation/blas_control.hpp"
 
 using namespace srf;
 using namespace srf::distributed;
@@ -93,6 +94,7 @@ TEST_CASE("simulation job: JSON round trip keeps the key; seeds and threads are 
 
 TEST_CASE("assemble: seeds computed in any order give the bits of validation::simulate") {
   const SimulationJob j = job(30, 4, 1e-3);
+  validation::set_blas_threads(1);  // as simulate and the executors do (simulator.hpp)
   const validation::SimulationResult serial = validation::simulate(j.params, j.options);
   std::vector<int> order = {0, 1, 2, 3};
   std::mt19937 rng(20261202);  // fixed seed
