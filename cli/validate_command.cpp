@@ -9,6 +9,10 @@
 // Exit status 0 when every comparison agrees, 1 (after the table and CSV are written) when some
 // quantity has |z| > --z-threshold at 2p and its gap to the theory does not shrink from p to 2p,
 // 2 for bad input.
+//
+// The simulations of all points run as one set of (point, seed) tasks (cli/simulation_runner.hpp):
+// over MPI ranks under mpirun, resumable with --output FILE --resume, or as job-array shards
+// (--shard i/N) combined by `sobolev-rf merge` (docs/cluster.md).
 #include <fmt/format.h>
 
 #include <algorithm>
