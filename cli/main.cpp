@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -79,6 +80,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   srf::cli::set_executor(mpi.executor());
+#else
+  // Started by mpirun without MPI support: every rank would run the whole command.
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v); n && std::atoi(n) > 1) {
+      std::cerr << "sobolev-rf: error: started with " << n
+                << " MPI ranks, but built without MPI (-DSRF_MPI=OFF); rebuild with libopenmpi-dev, or use "
+                   "--shard i/N (docs/cluster.md)\n";
+      return 2;
+    }
 #endif
   CLI::App app{"sobolev-rf: asymptotic errors of random features with Sobolev training"};
   app.require_subcommand(1);

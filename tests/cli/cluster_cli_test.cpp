@@ -188,6 +188,22 @@ TEST_CASE("cluster cli: simulate resumed from a checkpoint cut at any point equa
   fs::remove_all(d);
 }
 
+TEST_CASE("cluster cli: validate resumed from a cut checkpoint prints and writes what the uninterrupted run does") {
+  const fs::path d = fresh_dir("validate_resume");
+  const std::string full = (d / "full.csv").string();
+  const Run plain = run_exe(kValidate + " --output " + full);
+  REQUIRE(plain.status == 0);
+  const std::string checkpoint = slurp(full + ".checkpoint");
+  const std::string out = (d / "cut.csv").string();
+  write(out + ".checkpoint", checkpoint.substr(0, checkpoint.size() / 2));
+  const Run r = run_exe(kValidate + " --output " + out + " --resume");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out == plain.out);
+  CHECK(slurp(out) == slurp(full));
+  fs::remove_all(d);
+}
+
 TEST_CASE("cluster cli: simulate killed with SIGKILL mid-run and resumed equals the uninterrupted run") {
   const fs::path d = fresh_dir("kill");
   const std::string args = "simulate --k 1 --varpi 0.5 --p 600 --seeds 8 --threads 1 --seed 9";
