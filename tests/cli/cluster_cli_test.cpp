@@ -81,7 +81,7 @@ pid_t spawn(const std::string& args) {
 
 // Waits until `path` holds at least `lines` complete lines (or the process ended).
 void wait_for_lines(const fs::path& path, int lines, pid_t pid) {
-  for (int i = 0; i < 6000; ++i) {
+  for (int i = 0; i < 24000; ++i) {  // up to 2 minutes on a loaded machine
     if (count_lines(slurp(path.string())) >= lines) return;
     int status;
     if (::waitpid(pid, &status, WNOHANG) == pid) FAIL("the run ended before writing " << lines << " lines");
