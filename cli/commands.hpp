@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace srf::cli {
 
@@ -29,5 +30,7 @@ void add_registered_commands(CLI::App& app);
 // for the CSV sidecars; set by main().
 const std::string& invocation();
 void set_invocation(int argc, char** argv);
+// The arguments after the program name, as given.
+const std::vector<std::string>& invocation_args();
 
 }  // namespace srf::cli

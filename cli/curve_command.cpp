@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 
@@ -34,8 +36,23 @@ struct CurveFlags {
   double lambda_min = 1e-8, lambda_max = 10.0;
   int grid_points = 25;
   int threads = 0;
+  bool resume = false;
   SolverFlags solver;
 };
+
+// The command line a sidecar records: a resumed run records the run it completes.
+std::string recorded_command_line() {
+  std::string s = invocation();
+  for (std::size_t at; (at = s.find(" --resume")) != std::string::npos;) s.erase(at, 9);
+  return s;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 void run_curve(const CurveFlags& f) {
   if (f.sweeps.empty() || f.sweeps.size() > 2)
@@ -68,10 +85,13 @@ void run_curve(const CurveFlags& f) {
   const theory::ModelParams base = f.model.resolve(f.varpi_average);
   // Validates every point before any output.
   const std::size_t total = theory::grid_points(base, outer, inner, "--sweep").size();
+  if (f.resume && f.output.empty()) throw std::invalid_argument("--resume: needs --output FILE (the CSV to complete)");
+  std::vector<std::string> extra;
+  if (options.optimal_lambda) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
   std::ofstream file;
+  std::size_t rows_kept = 0;
+  bool resumed = false;  // the header is there
   if (!f.output.empty()) {
-    file.open(f.output);
-    if (!file) throw std::invalid_argument("--output = " + f.output + ": cannot open for writing");
     nlohmann::json meta = {{"model", report::params_json(base)},
                            {"sweeps", f.sweeps},
                            {"varpi_average", f.varpi_average},
@@ -82,15 +102,44 @@ void run_curve(const CurveFlags& f) {
                           {"objective", f.objective},
                           {"lambda_range", {f.lambda_min, f.lambda_max}},
                           {"grid_points", f.grid_points}};
-    report::write_csv_sidecar(f.output, invocation(), meta);
+    // --resume: keep the whole grid rows already written (a row warm-starts along itself only,
+    // so the rows computed now are the ones an uninterrupted run writes) and append the rest.
+    if (f.resume && std::filesystem::exists(f.output)) {
+      const std::string sidecar = report::sidecar_path(f.output);
+      nlohmann::json old;
+      try {
+        old = nlohmann::json::parse(read_text(sidecar));
+      } catch (const nlohmann::json::exception&) {
+        throw std::invalid_argument("--resume: " + sidecar + " is missing or unreadable; cannot tell which run wrote " + f.output);
+      }
+      for (auto it = meta.begin(); it != meta.end(); ++it)
+        if (!old.contains(it.key()) || old[it.key()] != it.value())
+          throw std::invalid_argument("--resume: " + f.output + " was written by another run (its " + it.key() +
+                                      " differ; see " + sidecar + ")");
+      const report::CsvResumePoint rp = report::csv_resume_point(
+          read_text(f.output), report::CurveCsvWriter::header_line(f.varpi_average, extra), inner.values.size());
+      if (!rp.same_header)
+        throw std::invalid_argument("--resume: " + f.output + " does not start with this run's CSV header");
+      if (rp.bytes > 0) {
+        std::filesystem::resize_file(f.output, rp.bytes);
+        rows_kept = rp.groups;
+        resumed = true;
+        options.first_row = rows_kept;
+        file.open(f.output, std::ios::app);
+      } else {
+        file.open(f.output);  // cut inside the header: start afresh
+      }
+    } else {
+      file.open(f.output);
+    }
+    if (!file) throw std::invalid_argument("--output = " + f.output + ": cannot open for writing");
+    report::write_csv_sidecar(f.output, recorded_command_line(), meta);
   }
   std::ostream& out = f.output.empty() ? std::cout : file;
-  std::vector<std::string> extra;
-  if (options.optimal_lambda) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
-  report::CurveCsvWriter csv(out, f.varpi_average, extra);
+  report::CurveCsvWriter csv(out, f.varpi_average, extra, !resumed);
   Progress progress(outer.name.empty() ? "curve " + inner.name : "grid " + outer.name + " x " + inner.name,
                     static_cast<int>(total));
-  int written = 0;
+  int written = static_cast<int>(rows_kept * inner.values.size());
   const int failed = theory::solve_grid(
       base, outer, inner, options,
       [&](std::size_t, const std::vector<theory::GridPoint>& row) {
@@ -132,6 +181,9 @@ void add_curve_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads, "threads for the rows of a grid (0: OMP_NUM_THREADS)")
       ->capture_default_str();
+  cmd->add_flag("--resume", flags->resume,
+                "complete an --output CSV that an interrupted run with the same flags left: keep its whole grid "
+                "rows (a single curve is one row) and compute the rest");
   add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_curve(*flags); });
 }

@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "cli/simulation_runner.hpp"
 #include "plotting/figure_output.hpp"
 #include "plotting/figure_data.hpp"
 #include "plotting/figure_spec.hpp"
@@ -34,6 +35,7 @@ struct FigureFlags {
   bool all_markers = false;
   bool no_markers = false;
   bool csv_only = false;
+  bool resume = false;
 };
 
 void run_figure(const FigureFlags& f) {
@@ -52,13 +54,27 @@ void run_figure(const FigureFlags& f) {
     throw std::invalid_argument("--out-dir = " + f.out_dir + ": cannot create: " + e.code().message());
   }
 
+  // Marker simulations run as (job, seed) tasks: over MPI ranks under mpirun, and with every
+  // finished seed saved in OUT_DIR/markers.checkpoint, which --resume reads back.
+  RunFlags run_flags;
+  run_flags.resume = f.resume;
+  SimulationRunner runner(run_flags, (std::filesystem::path(f.out_dir) / "markers.checkpoint").string(), 0, "figure");
+  runner.quiet();
+  options.simulate = [&runner](const theory::ModelParams& p, const validation::SimulationOptions& o) {
+    const distributed::SimulationJob job{p, o};
+    runner.run({job});
+    for (int s = 0; s < o.seeds; ++s)
+      if (o.on_seed_done) o.on_seed_done(s + 1, o.seeds);
+    return runner.result(job);
+  };
+
   const std::string gnuplot = f.csv_only ? "" : find_gnuplot();
   std::vector<std::string> unrendered;
   for (FigureSpec& spec : specs) {
     const auto start = std::chrono::steady_clock::now();
     if (f.quick) apply_quick(spec);
     Progress progress("figure " + spec.output, 1);
-    FigureRunOptions run = options;
+    FigureRunOptions run = options;  // (shares the runner)
     if (progress.enabled()) run.on_progress = [&](int done, int total) { progress.update(done, total); };
     const FigureOutput written = write_figure_data(spec, run, f.out_dir, invocation());
     const FigureFiles& files = written.files;
@@ -108,6 +124,8 @@ void add_figure_command(CLI::App& app) {
   auto* none = cmd->add_flag("--no-markers", flags->no_markers, "theory curves only, no simulation");
   all->excludes(none);
   cmd->add_flag("--csv-only", flags->csv_only, "write the CSVs and gnuplot scripts, do not run gnuplot");
+  cmd->add_flag("--resume", flags->resume,
+                "keep the marker seeds an interrupted run saved in OUT_DIR/markers.checkpoint; compute the rest");
   cmd->callback([flags] { run_figure(*flags); });
 }
 

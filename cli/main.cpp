@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -12,6 +13,10 @@
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "theory/model_params.hpp"
+#ifdef SRF_HAVE_MPI
+#include "cli/simulation_runner.hpp"
+#include "mpi/mpi_session.hpp"
+#endif
 
 namespace srf::cli {
 
@@ -33,9 +38,19 @@ std::string& invocation_text() {
 
 const std::string& invocation() { return invocation_text(); }
 
+namespace {
+std::vector<std::string>& invocation_list() {
+  static std::vector<std::string> v;
+  return v;
+}
+}  // namespace
+
+const std::vector<std::string>& invocation_args() { return invocation_list(); }
+
 void set_invocation(int argc, char** argv) {
   std::string& s = invocation_text();
   s.clear();
+  invocation_list().assign(argv + std::min(argc, 1), argv + argc);
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a.empty() || a.find_first_of(" \t'\"$;&|<>*?()") != std::string::npos) {
@@ -56,6 +71,25 @@ void add_registered_commands(CLI::App& app) {
 }  // namespace srf::cli
 
 int main(int argc, char** argv) {
+#ifdef SRF_HAVE_MPI
+  // Under mpirun: ranks other than 0 serve simulation tasks; rank 0 runs the command
+  // (mpi/mpi_session.hpp). The session ends (and stops the other ranks) when main returns.
+  srf::mpi::Session mpi(argc, argv);
+  if (mpi.rank() != 0) {
+    mpi.serve();
+    return 0;
+  }
+  srf::cli::set_executor(mpi.executor());
+#else
+  // Started by mpirun without MPI support: every rank would run the whole command.
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v); n && std::atoi(n) > 1) {
+      std::cerr << "sobolev-rf: error: started with " << n
+                << " MPI ranks, but built without MPI (-DSRF_MPI=OFF); rebuild with libopenmpi-dev, or use "
+                   "--shard i/N (docs/cluster.md)\n";
+      return 2;
+    }
+#endif
   CLI::App app{"sobolev-rf: asymptotic errors of random features with Sobolev training"};
   app.require_subcommand(1);
   srf::cli::set_invocation(argc, argv);

@@ -1,14 +1,19 @@
-// `sobolev-rf simulate`: the finite-size Monte Carlo simulation at one parameter point.
+// `sobolev-rf simulate`: the finite-size Monte Carlo simulation at one parameter point. Its seeds
+// run as tasks (cli/simulation_runner.hpp): over MPI ranks, resumable (--output, --resume), or
+// as job-array shards (--shard i/N, then `sobolev-rf merge`); docs/cluster.md.
 #include <fmt/format.h>
 
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "cli/progress.hpp"
 #include "cli/simulation_flags.hpp"
+#include "cli/simulation_runner.hpp"
 #include "report/run_metadata.hpp"
 #include "report/theory_json.hpp"
 
@@ -20,6 +25,7 @@ struct SimulateArgs {
   ModelFlags model;
   SimulationFlags sim;
   std::string format = "json";
+  RunFlags run;
 };
 
 void run_simulate(const SimulateArgs& a) {
@@ -28,23 +34,27 @@ void run_simulate(const SimulateArgs& a) {
   const theory::ModelParams params = resolve_model(a.model, a.sim);
   validation::SimulationOptions options = a.sim.resolve();
   check_memory_fits(params, options);  // before anything is allocated
-  Progress progress("simulate", options.seeds);
-  if (progress.enabled()) options.on_seed_done = [&](int done, int) { progress.update(done); };
-  const validation::SimulationResult r = validation::simulate(params, options);
+  SimulationRunner runner(a.run, a.run.output.empty() ? "" : checkpoint_path_for(a.run.output), options.threads,
+                          "simulate");
+  const distributed::SimulationJob job{params, options};
+  if (!runner.run({job})) return;  // a shard: its file is written
+  const validation::SimulationResult r = runner.result(job);
+  std::ostringstream out;
   if (a.format == "json") {
-    std::cout << report::simulation_json(params, options, r).dump(2) << "\n";
-    return;
+    out << report::simulation_json(params, options, r).dump(2) << "\n";
+  } else {
+    out << fmt::format("simulate: sigma={} teacher={} alpha={} gamma={} lambda={} k={} beta={}\n", params.sigma,
+                       params.teacher, params.alpha, params.gamma, params.lambda, params.k, params.beta);
+    const std::string test = options.test_error == validation::TestError::kExact
+                                 ? std::string("exact")
+                                 : fmt::format("sampled ({} inputs)", options.test_samples);
+    out << fmt::format("n={} p={} d={} seeds={} threads={} test_error={} wall={:.2f} s\n", r.size.n, r.size.p,
+                       r.size.d, r.seeds, r.threads, test, r.wall_seconds);
+    out << fmt::format("{:<10} {:>14} {:>12}\n", "quantity", "mean", "se");
+    for (const auto& [name, e] : r.estimates) out << fmt::format("{:<10} {:>14.6g} {:>12.3g}\n", name, e.mean, e.se);
   }
-  std::cout << fmt::format("simulate: sigma={} teacher={} alpha={} gamma={} lambda={} k={} beta={}\n", params.sigma,
-                           params.teacher, params.alpha, params.gamma, params.lambda, params.k, params.beta);
-  const std::string test = options.test_error == validation::TestError::kExact
-                               ? std::string("exact")
-                               : fmt::format("sampled ({} inputs)", options.test_samples);
-  std::cout << fmt::format("n={} p={} d={} seeds={} threads={} test_error={} wall={:.2f} s\n", r.size.n, r.size.p,
-                           r.size.d, r.seeds, r.threads, test, r.wall_seconds);
-  std::cout << fmt::format("{:<10} {:>14} {:>12}\n", "quantity", "mean", "se");
-  for (const auto& [name, e] : r.estimates)
-    std::cout << fmt::format("{:<10} {:>14.6g} {:>12.3g}\n", name, e.mean, e.se);
+  if (a.run.output.empty()) std::cout << out.str();
+  else write_output_file(a.run.output, out.str());
 }
 
 void add_simulate_command(CLI::App& app) {
@@ -53,6 +63,10 @@ void add_simulate_command(CLI::App& app) {
   add_model_flags(*cmd, args->model);
   add_simulation_flags(*cmd, args->sim);
   cmd->add_option("--format", args->format, "json | table")->capture_default_str();
+  cmd->add_option("--output,-o", args->run.output,
+                  "write the result to this file instead of standard output; finished seeds go to "
+                  "FILE.checkpoint as they finish (--resume)");
+  add_run_flags(*cmd, args->run);
   cmd->callback([args] { run_simulate(*args); });
 }
 

@@ -9,6 +9,10 @@
 // Exit status 0 when every comparison agrees, 1 (after the table and CSV are written) when some
 // quantity has |z| > --z-threshold at 2p and its gap to the theory does not shrink from p to 2p,
 // 2 for bad input.
+//
+// The simulations of all points run as one set of (point, seed) tasks (cli/simulation_runner.hpp):
+// over MPI ranks under mpirun, resumable with --output FILE --resume, or as job-array shards
+// (--shard i/N) combined by `sobolev-rf merge` (docs/cluster.md).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,6 +26,7 @@
 #include "cli/model_flags.hpp"
 #include "cli/progress.hpp"
 #include "cli/simulation_flags.hpp"
+#include "cli/simulation_runner.hpp"
 #include "report/comparison_csv.hpp"
 #include "theory/parameter_sweep.hpp"
 #include "theory/points_file.hpp"
@@ -37,7 +42,7 @@ struct ValidateArgs {
   SimulationFlags sim;
   std::string sweep;
   std::string points_file;
-  std::string output;
+  RunFlags run;  // run.output: the CSV
   double z_threshold = 4.0;
   int p_large = 0;  // 0: 2p
 };
@@ -89,19 +94,24 @@ void run_validate(const ValidateArgs& a) {
     throw std::invalid_argument("--p-large = " + std::to_string(a.p_large) + ": must be >= --p (0: 2p)");
   const std::vector<theory::ModelParams> points = collect_points(a);
 
-  std::ofstream file;
-  std::unique_ptr<report::ComparisonCsvWriter> csv;
-  if (!a.output.empty()) {
-    file.open(a.output);
-    if (!file) throw std::invalid_argument("--output = " + a.output + ": cannot open for writing");
-    csv = std::make_unique<report::ComparisonCsvWriter>(file);
+  // Every point's simulations at both sizes are (job, seed) tasks of one run: spread over the
+  // threads or MPI ranks, resumable, or sliced into job-array shards.
+  std::vector<distributed::SimulationJob> jobs;
+  for (const auto& point : points) {
+    jobs.push_back({point, small});
+    jobs.push_back({point, large});
   }
+  SimulationRunner runner(a.run, a.run.output.empty() ? "" : checkpoint_path_for(a.run.output), small.threads,
+                          "validate");
+  if (!runner.run(jobs)) return;  // a shard: its file is written
 
-  Progress progress("validate", 2 * static_cast<int>(points.size()));
-  int disagreements = 0, comparisons = 0, done = 0;
+  std::ostringstream csv_text;
+  std::unique_ptr<report::ComparisonCsvWriter> csv;
+  if (!a.run.output.empty()) csv = std::make_unique<report::ComparisonCsvWriter>(csv_text);
+  int disagreements = 0, comparisons = 0;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const validation::PointValidation v =
-        validation::validate_point(points[i], small, large, cmp, [&] { progress.update(++done); });
+    const validation::PointValidation v = validation::compare_simulations(
+        points[i], runner.result(jobs[2 * i]), runner.result(jobs[2 * i + 1]), cmp);
     std::cout << fmt::format("point {}: {}\n", i + 1, describe(v.params));
     std::cout << fmt::format("  theory: {}; simulation: n={} d={} at p={}, n={} d={} at p={}, {} seeds each\n",
                              v.theory_status, v.small.size.n, v.small.size.d, small.p, v.large.size.n, v.large.size.d,
@@ -122,6 +132,7 @@ void run_validate(const ValidateArgs& a) {
     }
     if (csv) csv->write_point(static_cast<int>(i + 1), v);
   }
+  if (csv) write_output_file(a.run.output, csv_text.str());
   std::cout << fmt::format("validate: {} comparison(s) with theory, {} disagree (|z| > {:g} at p={} and the gap not "
                            "shrinking)\n",
                            comparisons, disagreements, a.z_threshold, large.p);
@@ -141,7 +152,10 @@ void add_validate_command(CLI::App& app) {
   cmd->add_option("--points", args->points_file,
                   "CSV of points: header of sigma,teacher,alpha,p_over_n,gamma,lambda,k,beta,delta_f,delta_g,rho,"
                   "varpi (varpi components separated by ';'), one point per line; empty cells take the flags");
-  cmd->add_option("--output,-o", args->output, "also write the comparison as CSV to this file");
+  cmd->add_option("--output,-o", args->run.output,
+                  "also write the comparison as CSV to this file; finished seeds go to FILE.checkpoint as they "
+                  "finish (--resume)");
+  add_run_flags(*cmd, args->run);
   cmd->add_option("--p-large", args->p_large, "the larger simulation size (0: 2p)")->capture_default_str();
   cmd->add_option("--z-threshold", args->z_threshold, "disagreement: |z| above this at 2p, gap not shrinking")
       ->capture_default_str();

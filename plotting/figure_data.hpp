@@ -8,6 +8,7 @@
 
 #include "plotting/figure_spec.hpp"
 #include "plotting/table_sink.hpp"
+#include "validation/simulator.hpp"
 
 namespace srf::plotting {
 
@@ -21,6 +22,11 @@ struct FigureRunOptions {
   MarkerMode markers = MarkerMode::kDefault;
   // Called with (units done, units total) after each theory point and simulated seed; may be empty.
   std::function<void(int, int)> on_progress;
+  // Runs one marker simulation (each distinct one once per figure); empty: validation::simulate.
+  // A front end routes them through its checkpoint and its MPI ranks (cli/simulation_runner.hpp);
+  // it calls options.on_seed_done once per seed, as validation::simulate does.
+  std::function<validation::SimulationResult(const theory::ModelParams&, const validation::SimulationOptions&)>
+      simulate;
 };
 
 // The tables of one curve (names as given to the sink, e.g. "fig1.p1.c1.csv").

@@ -27,12 +27,41 @@ std::vector<std::string> CurveCsvWriter::columns(bool varpi_average, const std::
   return c;
 }
 
-CurveCsvWriter::CurveCsvWriter(std::ostream& out, bool varpi_average, std::vector<std::string> extra_columns)
-    : out_(out), varpi_average_(varpi_average), extra_(extra_columns.size()) {
+std::string CurveCsvWriter::header_line(bool varpi_average, const std::vector<std::string>& extra_columns) {
   const auto c = columns(varpi_average, extra_columns);
-  for (std::size_t i = 0; i < c.size(); ++i) out_ << (i ? "," : "") << c[i];
-  out_ << "\n";
+  std::string line;
+  for (std::size_t i = 0; i < c.size(); ++i) line += (i ? "," : "") + c[i];
+  return line + "\n";
+}
+
+CurveCsvWriter::CurveCsvWriter(std::ostream& out, bool varpi_average, std::vector<std::string> extra_columns,
+                               bool write_header)
+    : out_(out), varpi_average_(varpi_average), extra_(extra_columns.size()) {
+  if (!write_header) return;
+  out_ << header_line(varpi_average, extra_columns);
   out_.flush();
+}
+
+CsvResumePoint csv_resume_point(const std::string& text, const std::string& header, std::size_t group) {
+  CsvResumePoint r;
+  if (text.size() < header.size()) {
+    r.same_header = header.compare(0, text.size(), text) == 0;
+    return r;
+  }
+  if (group == 0 || text.compare(0, header.size(), header) != 0) return r;
+  r.same_header = true;
+  std::size_t pos = header.size(), lines = 0;
+  r.bytes = pos;
+  for (;;) {
+    const std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) break;  // a line cut short
+    pos = end + 1;
+    if (++lines % group == 0) {
+      r.bytes = pos;
+      ++r.groups;
+    }
+  }
+  return r;
 }
 
 void CurveCsvWriter::write_row(const theory::ModelParams& p, const theory::TheoryResult& r,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sobolev-rf needs to build, test (clang, libFuzzer and the
+# Installs the Debian packages sobolev-rf needs to build (OpenMPI: docs/cluster.md), test (clang, libFuzzer and the
 # sanitizer runtimes: the fuzz harnesses of fuzz/) and draw figures.
 # Idempotent: packages already present are skipped; apt-get runs only when something is missing.
 set -euo pipefail
@@ -8,6 +8,7 @@ pkgs=(
   libeigen3-dev libboost-math-dev libgsl-dev
   doctest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev
   libopenblas-dev
+  libopenmpi-dev openmpi-bin
   clang libfuzzer-14-dev libclang-rt-14-dev libomp-dev
   gnuplot-nox
   python3-numpy python3-scipy

@@ -80,12 +80,12 @@ int solve_grid(const ModelParams& base, const Sweep& outer, const Sweep& inner, 
   const std::size_t rows = columns ? points.size() / columns : 0;
   std::vector<std::vector<GridPoint>> done(rows);
   std::vector<char> finished(rows, 0);
-  std::size_t next = 0;  // the first row not yet handed to on_row
+  std::size_t next = std::min(o.first_row, rows);  // the first row not yet handed to on_row
   int failed = 0;
   std::exception_ptr error;
   const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::size_t r = 0; r < rows; ++r) {
+  for (std::size_t r = next; r < rows; ++r) {
     std::vector<GridPoint> row;
     try {
       row = solve_row(points.data() + r * columns, columns, o);

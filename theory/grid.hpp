@@ -23,6 +23,9 @@ struct GridOptions {
   // the swept parameters must not include lambda.
   std::optional<OptimalLambdaOptions> optimal_lambda;
   int threads = 0;  // OpenMP threads for the rows; 0: OpenMP's default (OMP_NUM_THREADS)
+  // Rows before this one are skipped, neither solved nor handed to the callback (a resumed run
+  // has them; a row warm-starts along itself only, so the other rows come out the same).
+  std::size_t first_row = 0;
   void validate() const;  // throws std::invalid_argument naming the field
 };
 

@@ -79,9 +79,8 @@ std::vector<QuantityComparison> compare_point(const theory::ModelParams& params,
   return out;
 }
 
-PointValidation validate_point(const theory::ModelParams& params, const SimulationOptions& small,
-                               const SimulationOptions& large, const ComparisonOptions& options,
-                               const std::function<void()>& on_simulation_done) {
+PointValidation compare_simulations(const theory::ModelParams& params, SimulationResult small,
+                                    SimulationResult large, const ComparisonOptions& options) {
   PointValidation v;
   v.params = params;
   try {
@@ -93,12 +92,20 @@ PointValidation validate_point(const theory::ModelParams& params, const Simulati
   } catch (const std::exception& e) {
     v.theory_status = std::string("not available: ") + e.what();
   }
-  v.small = simulate(params, small);
-  if (on_simulation_done) on_simulation_done();
-  v.large = simulate(params, large);
-  if (on_simulation_done) on_simulation_done();
+  v.small = std::move(small);
+  v.large = std::move(large);
   v.quantities = compare_point(params, v.have_theory ? &v.theory : nullptr, v.small, v.large, options);
   return v;
+}
+
+PointValidation validate_point(const theory::ModelParams& params, const SimulationOptions& small,
+                               const SimulationOptions& large, const ComparisonOptions& options,
+                               const std::function<void()>& on_simulation_done) {
+  SimulationResult s = simulate(params, small);
+  if (on_simulation_done) on_simulation_done();
+  SimulationResult l = simulate(params, large);
+  if (on_simulation_done) on_simulation_done();
+  return compare_simulations(params, std::move(s), std::move(l), options);
 }
 
 }  // namespace srf::validation

@@ -64,6 +64,11 @@ struct PointValidation {
   std::vector<QuantityComparison> quantities;
 };
 
+// Solves the theory at `params` and compares it with simulations already run at both sizes
+// (validate_point without the simulations; a distributed or resumed run assembles them).
+PointValidation compare_simulations(const theory::ModelParams& params, SimulationResult small,
+                                    SimulationResult large, const ComparisonOptions& options);
+
 // Solves the theory at `params`, simulates at both sizes and compares. `on_simulation_done`
 // (may be empty) is called after each of the two simulations, for progress reports.
 PointValidation validate_point(const theory::ModelParams& params, const SimulationOptions& small,

@@ -453,6 +453,30 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   return out;
 }
 
+SimulationResult summarize_seeds(const theory::ModelParams& params, const SimulationOptions& options,
+                                 std::vector<SeedResult> per_seed) {
+  if (static_cast<int>(per_seed.size()) != options.seeds)
+    throw std::invalid_argument("summarize_seeds: " + std::to_string(per_seed.size()) + " seed results for seeds = " +
+                                std::to_string(options.seeds));
+  SimulationResult res;
+  res.size = problem_size(params, options.p);
+  res.seeds = options.seeds;
+  res.threads = options.threads > 0 ? options.threads : std::max(1, omp_get_max_threads());
+  res.seeds_in_parallel = options.seeds >= 2 && res.threads >= 2;
+  res.per_seed = std::move(per_seed);
+  const double S = options.seeds;
+  for (const auto& [name, field] : theory::error_fields()) {
+    double mean = 0;
+    for (const auto& r : res.per_seed) mean += r.errors.*field;
+    mean /= S;
+    double ss = 0;
+    for (const auto& r : res.per_seed) ss += (r.errors.*field - mean) * (r.errors.*field - mean);
+    const double se = options.seeds > 1 ? std::sqrt(ss / (S - 1.0) / S) : std::numeric_limits<double>::quiet_NaN();
+    res.estimates.emplace_back(name, Estimate{mean, se});
+  }
+  return res;
+}
+
 SimulationResult simulate(const theory::ModelParams& params_in, const SimulationOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   options.validate();
@@ -509,16 +533,9 @@ SimulationResult simulate(const theory::ModelParams& params_in, const Simulation
   }
 
   if (options.stop && options.stop->load()) throw Cancelled();
-  const double S = options.seeds;
-  for (const auto& [name, field] : theory::error_fields()) {
-    double mean = 0;
-    for (const auto& r : res.per_seed) mean += r.errors.*field;
-    mean /= S;
-    double ss = 0;
-    for (const auto& r : res.per_seed) ss += (r.errors.*field - mean) * (r.errors.*field - mean);
-    const double se = options.seeds > 1 ? std::sqrt(ss / (S - 1.0) / S) : std::numeric_limits<double>::quiet_NaN();
-    res.estimates.emplace_back(name, Estimate{mean, se});
-  }
+  const bool in_parallel = res.seeds_in_parallel;
+  res = summarize_seeds(params, options, std::move(res.per_seed));
+  res.seeds_in_parallel = in_parallel;
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;
 }

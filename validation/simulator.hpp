@@ -128,6 +128,14 @@ struct SimulationResult {
 // thread count (multithreaded OpenBLAS would change the last bits, ~1e-13 relative).
 SimulationResult simulate(const theory::ModelParams& params, const SimulationOptions& options);
 
+// The result of a run from its per-seed results (in seed order, options.seeds of them): sizes,
+// the thread count options.threads resolves to, and the mean and standard error of each error
+// over the seeds, always summed in seed order, so that whoever computed the seeds (threads,
+// MPI ranks, job-array shards, a resumed run) the estimates are the same bits. wall_seconds
+// is left 0 for the caller.
+SimulationResult summarize_seeds(const theory::ModelParams& params, const SimulationOptions& options,
+                                 std::vector<SeedResult> per_seed);
+
 // One seed; `threads` shares its tiled products and element-wise work among OpenMP threads.
 // Call it with single-threaded BLAS (as simulate does) for results independent of `threads`.
 // Exposed for tests and benchmarks.

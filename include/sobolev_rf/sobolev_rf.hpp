@@ -7,7 +7,13 @@
 //   srf::theory::ModelParams p;  p.k = 1;  p.varpi = {0.7};
 //   const srf::theory::TheoryResult r = srf::theory::solve_theory(p);
 //
-// Modules (each usable on its own): numerics <- theory <- validation <- report <- plotting.
+// Modules (each usable on its own): numerics <- theory <- validation <- report <- plotting;
+// report <- distributed (task lists, shards, checkpoints: docs/cluster.md).
+#include "distributed/checkpoint.hpp"
+#include "distributed/executor.hpp"
+#include "distributed/shards.hpp"
+#include "distributed/simulation_job.hpp"
+#include "distributed/task_list.hpp"
 #include "numerics/solver_summary.hpp"
 #include "plotting/csv_tables.hpp"
 #include "plotting/figure_data.hpp"

@@ -1,0 +1,141 @@
+#include "distributed/simulation_job.hpp"
+
+#include <stdexcept>
+
+#include "report/theory_json.hpp"
+#include "theory/parameter_registry.hpp"
+
+namespace srf::distributed {
+
+namespace {
+
+const char* name_of(validation::TestError t) { return t == validation::TestError::kExact ? "exact" : "sampled"; }
+const char* name_of(validation::SketchScale s) { return s == validation::SketchScale::kUnit ? "unit" : "normal"; }
+const char* name_of(validation::VarpiMode m) { return m == validation::VarpiMode::kDrawn ? "drawn" : "given"; }
+const char* name_of(validation::SolveMethod m) {
+  return m == validation::SolveMethod::kPrimal ? "primal" : m == validation::SolveMethod::kDual ? "dual" : "auto";
+}
+
+[[noreturn]] void bad(const std::string& source, const std::string& what) {
+  throw std::invalid_argument(source + ": " + what);
+}
+
+const nlohmann::json& field(const nlohmann::json& j, const char* name, const std::string& source) {
+  if (!j.is_object() || !j.contains(name)) bad(source, std::string("job: missing field '") + name + "'");
+  return j.at(name);
+}
+
+double real(const nlohmann::json& j, const char* name, const std::string& source) {
+  const nlohmann::json& v = field(j, name, source);
+  if (!v.is_number()) bad(source, std::string("job: field '") + name + "' must be a number");
+  return v.get<double>();
+}
+
+long long integer(const nlohmann::json& j, const char* name, const std::string& source) {
+  const nlohmann::json& v = field(j, name, source);
+  if (!v.is_number_integer() && !v.is_number_unsigned()) bad(source, std::string("job: field '") + name + "' must be an integer");
+  return v.get<long long>();
+}
+
+std::string text(const nlohmann::json& j, const char* name, const std::string& source) {
+  const nlohmann::json& v = field(j, name, source);
+  if (!v.is_string()) bad(source, std::string("job: field '") + name + "' must be a string");
+  return v.get<std::string>();
+}
+
+template <class E>
+E choice(const nlohmann::json& j, const char* name, std::initializer_list<E> values, const std::string& source) {
+  const std::string t = text(j, name, source);
+  for (E e : values)
+    if (t == name_of(e)) return e;
+  bad(source, std::string("job: field '") + name + "' = '" + t + "' is not a known value");
+}
+
+}  // namespace
+
+nlohmann::json job_json(const SimulationJob& job) {
+  const validation::SimulationOptions& o = job.options;
+  nlohmann::json j;
+  j["params"] = report::params_json(job.params);
+  j["p"] = o.p;
+  j["test_error"] = name_of(o.test_error);
+  // The test set size matters only when there is a test set.
+  j["test_samples"] = o.test_error == validation::TestError::kSampled ? o.test_samples : 0;
+  j["population"] = {{"tolerance", o.population.tolerance},
+                     {"max_degree", o.population.max_degree},
+                     {"series_correlation_cut", o.population.series_correlation_cut}};
+  j["batch_rows"] = o.batch_rows;
+  j["sketch_scale"] = name_of(o.sketch_scale);
+  j["varpi_mode"] = name_of(o.varpi_mode);
+  j["solve"] = name_of(o.solve_method);
+  j["base_seed"] = o.base_seed;
+  return j;
+}
+
+SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) {
+  SimulationJob job;
+  const nlohmann::json& pj = field(j, "params", source);
+  theory::ModelParams& p = job.params;
+  // Every parameter of the registry (the one list), in its order (k before varpi).
+  for (const auto& info : theory::model_parameters()) {
+    const std::string name(info.name);
+    if (name == "p_over_n") continue;  // derived from alpha
+    const nlohmann::json& v = field(pj, name.c_str(), source);
+    switch (info.type) {
+      case theory::ParameterType::kText:
+        if (!v.is_string()) bad(source, "job: parameter '" + name + "' must be a string");
+        theory::set_model_parameter_text(p, name, v.get<std::string>());
+        break;
+      case theory::ParameterType::kInteger:
+      case theory::ParameterType::kReal:
+        if (!v.is_number()) bad(source, "job: parameter '" + name + "' must be a number");
+        theory::set_model_parameter(p, name, v.get<double>());
+        break;
+      case theory::ParameterType::kRealList:
+        if (!v.is_array()) bad(source, "job: parameter '" + name + "' must be an array");
+        p.varpi.clear();
+        for (const auto& x : v) {
+          if (!x.is_number()) bad(source, "job: parameter '" + name + "' must hold numbers");
+          p.varpi.push_back(x.get<double>());
+        }
+        break;
+    }
+  }
+  validation::SimulationOptions& o = job.options;
+  o.seeds = 1;
+  const long long pp = integer(j, "p", source);
+  if (pp < 1 || pp > 100000000) bad(source, "job: p = " + std::to_string(pp) + " out of range");
+  o.p = static_cast<int>(pp);
+  o.test_error = choice(j, "test_error", {validation::TestError::kExact, validation::TestError::kSampled}, source);
+  const long long ts = integer(j, "test_samples", source);
+  if (ts < 0 || ts > 1000000000) bad(source, "job: test_samples out of range");
+  if (o.test_error == validation::TestError::kSampled) o.test_samples = static_cast<int>(ts);
+  const nlohmann::json& pop = field(j, "population", source);
+  o.population.tolerance = real(pop, "tolerance", source);
+  const long long md = integer(pop, "max_degree", source);
+  if (md < -1000000 || md > 1000000) bad(source, "job: max_degree out of range");
+  o.population.max_degree = static_cast<int>(md);
+  o.population.series_correlation_cut = real(pop, "series_correlation_cut", source);
+  const long long br = integer(j, "batch_rows", source);
+  if (br < 0 || br > 100000000) bad(source, "job: batch_rows out of range");
+  o.batch_rows = static_cast<int>(br);
+  o.sketch_scale = choice(j, "sketch_scale", {validation::SketchScale::kNormal, validation::SketchScale::kUnit}, source);
+  o.varpi_mode = choice(j, "varpi_mode", {validation::VarpiMode::kGiven, validation::VarpiMode::kDrawn}, source);
+  o.solve_method = choice(
+      j, "solve", {validation::SolveMethod::kAuto, validation::SolveMethod::kPrimal, validation::SolveMethod::kDual},
+      source);
+  const nlohmann::json& bs = field(j, "base_seed", source);
+  if (!bs.is_number_unsigned() && !(bs.is_number_integer() && bs.get<long long>() >= 0))
+    bad(source, "job: base_seed must be a non-negative integer");
+  o.base_seed = bs.get<std::uint64_t>();
+  try {
+    o.validate();
+  } catch (const std::invalid_argument& e) {
+    bad(source, std::string("job: ") + e.what());
+  }
+  return job;
+}
+
+std::string job_key(const SimulationJob& job) { return job_json(job).dump(); }
+
+}  // namespace srf::distributed
