@@ -2,6 +2,10 @@
 #include "theory/informed.hpp"
 
 #include <cmath>
+#include <sstream>
+#include <string>
+
+#include "theory/activation.hpp"
 
 namespace srf::theory {
 
@@ -29,6 +33,40 @@ InformedShift informed_shift(const ModelParams& params, const GaussianConstants&
   s.gen_inf = s.t2 * (phi.derivative_second_moment - mu1 * mu1) + miss * miss;
   s.train_inf = s.gen_inf + params.delta_g;
   return s;
+}
+
+}  // namespace srf::theory
+
+namespace srf::theory {
+
+ModelParams informed_finite_d_equivalent(const ModelParams& p, double d) {
+  if (!std::isfinite(d) || !(d > 0)) {
+    std::ostringstream os;
+    os << "d = " << d << ": must be finite and > 0 (the input dimension of the finite-d version)";
+    throw InvalidParameter("d", os.str());
+  }
+  if (p.k != 0) throw InvalidParameter("k", "k = " + std::to_string(p.k) + ": the finite-d informed version needs k = 0");
+  if (!p.has_informed()) throw InvalidParameter("informed", "informed = none: no informed direction to map");
+  p.validate();
+  const double t = std::sqrt(informed_overlap_sq(p, gaussian_constants(activation(p.teacher))));
+  ModelParams q = p;
+  q.informed = "none";
+  q.k = 1;
+  q.varpi = {std::sqrt(d) * t};
+  q.beta = p.beta_inf / d;
+  q.delta_g = p.delta_g * d;
+  q.rho = 0.0;  // the informed label noise is independent of eps
+  return q;
+}
+
+Errors informed_finite_d_errors(const Errors& e, double d) {
+  Errors u = e;
+  u.train_inf = e.train_g / d;
+  u.gen_inf = e.gen_g / d;
+  u.train_g = 0.0;
+  u.gen_g = 0.0;
+  u.gen_h1 = e.gen_f;
+  return u;
 }
 
 }  // namespace srf::theory

@@ -7,6 +7,7 @@
 // unchanged and level 2 sees the signal field g shifted in its function component.
 #include "theory/gaussian_equivalence.hpp"
 #include "theory/model_params.hpp"
+#include "theory/theory_result.hpp"
 
 namespace srf::theory {
 
@@ -35,5 +36,23 @@ struct InformedShift {
 };
 InformedShift informed_shift(const ModelParams& params, const GaussianConstants& sigma, const GaussianConstants& phi,
                              double m0, double Gamma00, double scale);
+
+}  // namespace srf::theory
+
+namespace srf::theory {
+
+// [I.6] The finite-d version for k = 0: at input dimension d the informed direction is a sketch
+// column of unit norm, i.e. (as theory/sketch_scale.hpp does for the random sketch) the k = 1
+// model with an N(0, I)-scale column, weight beta_inf/d, alignment varpi = sqrt(d) t and label
+// noise d Delta_g; it keeps the n informed equations per sample that the limit drops, so its
+// ridgeless threshold is at p/n = 2. Its mean (the x-constant part) is a free intercept there,
+// fitted exactly: right where the informed stiffness beta_inf kappa_1^2 Gamma_00 >> 1 (small
+// lambda, the regime of the trap), not at large lambda (use the limit there).
+// t = sqrt(informed_overlap_sq). Throws InvalidParameter for k != 0, informed = none, or d not
+// finite and > 0.
+ModelParams informed_finite_d_equivalent(const ModelParams& p, double d);
+// The errors of that model as the informed model reports them: train_inf = train_g / d,
+// gen_inf = gen_g / d, train_g = gen_g = 0, gen_h1 = gen_f.
+Errors informed_finite_d_errors(const Errors& equivalent, double d);
 
 }  // namespace srf::theory
