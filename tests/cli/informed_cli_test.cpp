@@ -43,3 +43,19 @@ TEST_CASE("informed cli: bad values exit 2 naming the flag") {
     }
   }
 }
+
+TEST_CASE("informed cli: theory --informed oracle --d D is the k = 1 model with beta_inf/D and varpi sqrt(D) [I.6]") {
+  const std::string point = "theory --sigma tanh --teacher tanh --p-over-n 3 --lambda 1e-3 --format json ";
+  const Run fd = run_exe(point + "--informed oracle --d 400");
+  INFO(fd.err);
+  REQUIRE(fd.status == 0);
+  const Run k1 = run_exe(point + "--k 1 --beta 0.0025 --varpi 20");
+  REQUIRE(k1.status == 0);
+  const auto a = nlohmann::json::parse(fd.out), b = nlohmann::json::parse(k1.out);
+  CHECK(a["informed_version"] == "finite-d");
+  CHECK(a["gen_f"].get<double>() == b["gen_f"].get<double>());
+  CHECK(a["gen_inf"].get<double>() == b["gen_g"].get<double>() / 400.0);
+  CHECK(a["train_inf"].get<double>() == b["train_g"].get<double>() / 400.0);
+  CHECK(run_exe("theory --d 400").status == 2);                          // no informed direction
+  CHECK(run_exe("theory --informed oracle --k 1 --varpi 1 --d 400").status == 2);  // k = 0 only
+}
