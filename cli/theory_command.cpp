@@ -10,6 +10,7 @@
 #include "report/run_metadata.hpp"
 #include "report/theory_json.hpp"
 #include "theory/saddle_point.hpp"
+#include "theory/informed.hpp"
 #include "theory/sketch_scale.hpp"
 
 namespace srf::cli {
@@ -30,17 +31,32 @@ void run_theory(const TheoryFlags& f) {
   const theory::ModelParams p = f.model.resolve(f.varpi_average);
   const theory::SaddlePointOptions options = f.solver.resolve();
   const bool unit = f.sketch_scale == "unit";
+  // An informed direction with --d: its finite-d version (theory/informed.hpp [I.6], k = 0).
+  const bool finite_d_informed = !unit && p.has_informed() && f.d != 0;
   if (unit && !(f.d > 0)) throw std::invalid_argument("--sketch-scale unit needs --d D (the input dimension), D > 0");
-  if (!unit && f.d != 0) throw std::invalid_argument("--d: only with --sketch-scale unit");
+  if (!unit && !finite_d_informed && f.d != 0)
+    throw std::invalid_argument("--d: only with --sketch-scale unit or an --informed direction");
+  if (finite_d_informed && !(f.d > 0)) throw std::invalid_argument("--d = " + std::to_string(f.d) + ": must be > 0");
+  if (finite_d_informed && f.varpi_average) throw std::invalid_argument("--varpi-average: not with --informed and --d");
   // Unit-scale sketch V ~ N(0, I/d): the N(0, I) model with beta/d and d Delta_g (theory/sketch_scale.hpp).
-  const theory::ModelParams solved = unit ? theory::unit_sketch_equivalent(p, f.d) : p;
-  const theory::TheoryResult r =
-      unit ? theory::solve_unit_sketch(p, f.d, options).result : theory::solve_saddle_point(p, options).result;
+  const theory::ModelParams solved = unit                ? theory::unit_sketch_equivalent(p, f.d)
+                                     : finite_d_informed ? theory::informed_finite_d_equivalent(p, f.d)
+                                                         : p;
+  theory::TheoryResult r =
+      unit ? theory::solve_unit_sketch(p, f.d, options).result : theory::solve_saddle_point(solved, options).result;
+  if (finite_d_informed) {
+    r.errors = theory::informed_finite_d_errors(r.errors, f.d);
+    r.varpi_law = {r.errors, theory::Errors{}};  // k = 0: no law over a sketch
+  }
   if (f.format == "json") {
     nlohmann::json j = report::theory_json(p, r, f.varpi_average);
     if (f.full) j["residual_history"] = r.summary.residual_history;
     j.update(report::run_metadata_json(options));
     j["sketch_scale"] = f.sketch_scale;
+    if (finite_d_informed) {
+      j["d"] = f.d;
+      j["informed_version"] = "finite-d";
+    }
     if (unit) {
       j["d"] = f.d;
       j["equivalent_beta"] = solved.beta;
@@ -69,7 +85,8 @@ void add_theory_command(CLI::App& app) {
                   "normal: V ~ N(0, I); unit: V ~ N(0, I/d) at finite --d (solved as beta/d, d Delta_g)")
       ->check(CLI::IsMember({"normal", "unit"}))
       ->capture_default_str();
-  cmd->add_option("--d", flags->d, "input dimension d for --sketch-scale unit");
+  cmd->add_option("--d", flags->d,
+                  "input dimension d for --sketch-scale unit, or for the finite-d version of an --informed direction (k = 0)");
   add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_theory(*flags); });
 }

@@ -68,6 +68,10 @@ std::string describe(const theory::ModelParams& p) {
   }
   if (p.delta_f != 0 || p.delta_g != 0 || p.rho != 0)
     s += fmt::format(" delta_f={:g} delta_g={:g} rho={:g}", p.delta_f, p.delta_g, p.rho);
+  if (p.has_informed()) {
+    s += fmt::format(" informed={} beta_inf={:g}", p.informed, p.beta_inf);
+    if (p.informed == "estimated") s += fmt::format(" alpha_u={:g} delta_u={:g}", p.alpha_u, p.delta_u);
+  }
   return s;
 }
 

@@ -162,9 +162,7 @@ void apply_model_keys(const TableReader& t, theory::ModelParams& p, VarpiSetting
     if (!t.has(key)) continue;
     try {
       switch (info.type) {
-        case theory::ParameterType::kText: p.*(key == "sigma" ? &theory::ModelParams::sigma
-                                                              : &theory::ModelParams::teacher) = *t.string(key);
-          break;
+        case theory::ParameterType::kText: theory::set_model_parameter_text(p, key, *t.string(key)); break;
         case theory::ParameterType::kInteger: theory::set_model_parameter(p, key, *t.integer(key)); break;
         case theory::ParameterType::kReal: {
           const double v = *t.number(key);

@@ -31,6 +31,10 @@ nlohmann::json params_json(const theory::ModelParams& p) {
     else if (n == "delta_g") j["delta_g"] = p.delta_g;
     else if (n == "rho") j["rho"] = p.rho;
     else if (n == "varpi") j["varpi"] = p.varpi;
+    else if (n == "informed") j["informed"] = p.informed;
+    else if (n == "beta_inf") j["beta_inf"] = p.beta_inf;
+    else if (n == "alpha_u") j["alpha_u"] = p.alpha_u;
+    else if (n == "delta_u") j["delta_u"] = p.delta_u;
   }
   return j;
 }
@@ -91,7 +95,7 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   // Exact errors: the largest truncation bound over the seeds, per error; sampled: the per-seed
   // standard errors of the test-set means.
   const bool exact = o.test_error == validation::TestError::kExact;
-  static const char* const gen_names[] = {"gen_f", "gen_g", "gen_h1", "gen_grad"};
+  static const char* const gen_names[] = {"gen_f", "gen_g", "gen_h1", "gen_grad", "gen_inf"};
   if (exact) {
     nlohmann::json bound;
     for (const auto& [name, field] : theory::error_fields()) {

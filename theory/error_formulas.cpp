@@ -2,6 +2,7 @@
 #include "theory/error_formulas.hpp"
 
 #include "theory/activation.hpp"
+#include "theory/informed.hpp"
 
 #include <cmath>
 
@@ -98,13 +99,21 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
     N(j, j) += p.delta_g;
   }
   const MatrixXd& R = R_;
-  const VectorXd g = K1.asDiagonal() * (R * c);
+  const VectorXd g0 = K1.asDiagonal() * (R * c);
+  // Informed direction [I.2]-[I.3]: g -> g + t^2 delta e_0, and the part of u orthogonal to theta0
+  // adds -(1 - t^2) t^2 delta^2 Gamma^X_00 to every second moment (zero without one).
+  const double m0 = (Gamma_ * g0)(0);
+  const InformedShift inf = informed_shift(p, sig, phi, m0, Gamma_(0, 0), outer_.rescaled() ? p.lambda : 1.0);
+  VectorXd g = g0;
+  g(0) += inf.t2 * inf.delta;
+  const double perp = (1.0 - inf.t2) * inf.t2 * inf.delta * inf.delta;
   const VectorXd Gg = Gamma_ * g;
   // F_ab = c_a c_b - c_b K1_a (Gamma g)_a - c_a K1_b (Gamma g)_b + A_ab, A_ab = -g^T Gamma^X_ab g.
   MatrixXd F(K, K);
   for (int a = 0; a < K; ++a)
     for (int b = 0; b < K; ++b)
-      F(a, b) = c(a) * c(b) - c(b) * K1(a) * Gg(a) - c(a) * K1(b) * Gg(b) - g.dot(dGamma_[a + b * K] * g);
+      F(a, b) = c(a) * c(b) - c(b) * K1(a) * Gg(a) - c(a) * K1(b) * Gg(b) - g.dot(dGamma_[a + b * K] * g) -
+                perp * dGamma_[a + b * K](0, 0);
   // E_lin = F + L_2(E_lin + N)  <=>  (I - L_2) E_lin = F + L_2(N)   (4.5).
   const VectorXd rhs =
       Eigen::Map<const VectorXd>(F.data(), K2) + response_matrix_ * Eigen::Map<const VectorXd>(N.data(), K2);
@@ -129,14 +138,16 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2,
   // with E[w^T Sigma_X w] = -g^T Gamma^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd.
   const MatrixXd RER = R * (Elin + N) * R;
-  const double wPw = -g.dot(dGamma_P_ * g) - RER.cwiseProduct(dV_P_).sum();
-  const double ww = -g.dot(dGamma_I_ * g) - RER.cwiseProduct(dV_I_).sum();
+  const double wPw = -g.dot(dGamma_P_ * g) - perp * dGamma_P_(0, 0) - RER.cwiseProduct(dV_P_).sum();
+  const double ww = -g.dot(dGamma_I_ * g) - perp * dGamma_I_(0, 0) - RER.cwiseProduct(dV_I_).sum();
   const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
   // A teacher without a useful gradient (sign): its a.e. derivative is 0, so grad phi = 0 a.e.
   // and gen_grad = E|grad f|^2; Stein's mu_1 = E xi phi (nonzero for sign) is not E phi' there.
   const double mu1_grad = activation(outer_.params().teacher).has_useful_gradient ? mu1 : 0.0;
   e.gen_grad = phi.derivative_second_moment - 2.0 * mu1_grad * sig.kappa_1 * uw + sig.kappa_1 * sig.kappa_1 * wPw +
                (sig.derivative_second_moment - sig.kappa_1 * sig.kappa_1) * ww;
+  e.train_inf = inf.train_inf;
+  e.gen_inf = inf.gen_inf;
   // Errors are variances: round-off below zero (a realisable teacher, e.g. linear/linear with
   // d < p, has gen_f = 0 exactly) is set to 0. Anything more negative is left visible.
   for (const auto& [name, field] : error_fields())
@@ -157,6 +168,10 @@ Errors SecondLevel::errors_at(const std::vector<double>& varpi,
     order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
     order->emplace_back("q_s", wPw);
     order->emplace_back("q_w", ww);
+    if (p.has_informed()) {
+      order->emplace_back("t2_inf", inf.t2);    // squared overlap (u . theta0)^2 [I.4]
+      order->emplace_back("c_inf", inf.c_inf);  // the limit of u . grad f [I.3]
+    }
   }
   return e;
 }

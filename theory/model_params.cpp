@@ -50,6 +50,18 @@ void ModelParams::validate() const {
   }
   for (double v : varpi)
     if (!std::isfinite(v)) bad("varpi", v, "must be finite");
+  if (informed != "none" && informed != "oracle" && informed != "estimated")
+    throw InvalidParameter("informed", "informed = " + informed + ": must be one of none, oracle, estimated");
+  finite_nonnegative("beta_inf", beta_inf);
+  finite_positive("alpha_u", alpha_u);
+  finite_nonnegative("delta_u", delta_u);
+  if (has_informed() && !activation(sigma).has_useful_gradient)
+    throw InvalidParameter("sigma", "sigma = " + sigma +
+                                        ": has no useful gradient (sigma' = 0 a.e.), not allowed with informed = " +
+                                        informed);
+  if (has_informed() && !phi->has_useful_gradient)
+    throw InvalidParameter("teacher", "teacher = " + teacher + ": has no useful gradient, not allowed with informed = " +
+                                          informed);
   if (k > 0 && !activation(sigma).has_useful_gradient)
     throw InvalidParameter("sigma", "sigma = " + sigma +
                                         ": has no useful gradient (sigma' = 0 a.e.), not allowed with k > 0");

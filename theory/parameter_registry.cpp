@@ -22,6 +22,10 @@ const std::vector<ParameterInfo>& model_parameters() {
       {"delta_g", T::kReal, "gradient-label noise variance Delta_g", true},
       {"rho", T::kReal, "correlation of function and gradient noise", true},
       {"varpi", T::kRealList, "alignment varpi = V^T theta0, k values", true},
+      {"informed", T::kText, "informed direction: none | oracle (theta0) | estimated (top gradient eigenvector)", false},
+      {"beta_inf", T::kReal, "weight of the informed-direction gradient loss", true},
+      {"alpha_u", T::kReal, "n_u/p, gradient samples estimating the informed direction", true},
+      {"delta_u", T::kReal, "noise variance Delta_u of those gradient samples", true},
   };
   return list;
 }
@@ -102,6 +106,9 @@ void set_model_parameter(ModelParams& p, std::string_view name, double value) {
   else if (name == "delta_f") p.delta_f = value;
   else if (name == "delta_g") p.delta_g = value;
   else if (name == "rho") p.rho = value;
+  else if (name == "beta_inf") p.beta_inf = value;
+  else if (name == "alpha_u") p.alpha_u = value;
+  else if (name == "delta_u") p.delta_u = value;
   else if (name == "varpi") {
     if (p.k < 1) throw InvalidParameter(field, fmt::format("varpi = {:g}: a scalar varpi needs k >= 1", value));
     p.varpi.assign(static_cast<std::size_t>(p.k), value);
@@ -111,6 +118,8 @@ void set_model_parameter(ModelParams& p, std::string_view name, double value) {
     p.k = static_cast<int>(value);
   } else if (name == "sigma" || name == "teacher") {
     throw InvalidParameter(field, fmt::format("{} = {:g}: expects an activation name, not a number", name, value));
+  } else if (name == "informed") {
+    throw InvalidParameter(field, fmt::format("informed = {:g}: expects none, oracle or estimated", value));
   } else {
     unknown(name);
   }
@@ -122,6 +131,7 @@ void set_model_parameter_text(ModelParams& p, std::string_view name, const std::
   const std::string field(name);
   if (name == "sigma") p.sigma = text;
   else if (name == "teacher") p.teacher = text;
+  else if (name == "informed") p.informed = text;
   else if (name == "varpi") p.varpi = parse_real_list(text, field, true);
   else if (name == "k") {
     try {
@@ -163,6 +173,10 @@ std::vector<std::string> model_parameter_cells(const ModelParams& p) {
     else if (n == "delta_g") out.push_back(cell(p.delta_g));
     else if (n == "rho") out.push_back(cell(p.rho));
     else if (n == "varpi") out.push_back(varpi);
+    else if (n == "informed") out.push_back(p.informed);
+    else if (n == "beta_inf") out.push_back(cell(p.beta_inf));
+    else if (n == "alpha_u") out.push_back(cell(p.alpha_u));
+    else if (n == "delta_u") out.push_back(cell(p.delta_u));
   }
   return out;
 }

@@ -12,9 +12,9 @@
 namespace srf::theory {
 
 enum class ParameterType {
-  kText,      // sigma, teacher: a name from the activation registry
+  kText,      // sigma, teacher: a name from the activation registry; informed: none|oracle|estimated
   kInteger,   // k
-  kReal,      // alpha, p_over_n, gamma, lambda, beta, delta_f, delta_g, rho
+  kReal,      // alpha, p_over_n, gamma, lambda, beta, delta_f, delta_g, rho, beta_inf, alpha_u, delta_u
   kRealList,  // varpi: k numbers
 };
 
@@ -26,7 +26,7 @@ struct ParameterInfo {
 };
 
 // Every parameter, in CSV column order: sigma, teacher, alpha, p_over_n, gamma, lambda, k,
-// beta, delta_f, delta_g, rho, varpi.
+// beta, delta_f, delta_g, rho, varpi, informed, beta_inf, alpha_u, delta_u.
 const std::vector<ParameterInfo>& model_parameters();
 // The entry named `name`, or nullptr.
 const ParameterInfo* find_model_parameter(std::string_view name);

@@ -47,11 +47,12 @@ QuantityComparison compare_quantity(const std::string& name, double theory, bool
   return q;
 }
 
-std::vector<std::string> compared_quantities(int k) {
+std::vector<std::string> compared_quantities(int k, bool informed) {
   std::vector<std::string> names;
   for (const auto& [name, field] : theory::error_fields()) {
     const std::string n = name;
     if (k == 0 && (n == "train_g" || n == "gen_g" || n == "gen_h1")) continue;
+    if (!informed && (n == "train_inf" || n == "gen_inf")) continue;
     names.push_back(n);
   }
   return names;
@@ -63,7 +64,7 @@ std::vector<QuantityComparison> compare_point(const theory::ModelParams& params,
   options.validate();
   const bool available = theory != nullptr && theory->summary.converged();
   std::vector<QuantityComparison> out;
-  for (const auto& name : compared_quantities(params.k)) {
+  for (const auto& name : compared_quantities(params.k, params.has_informed())) {
     double value = std::numeric_limits<double>::quiet_NaN();
     if (available)
       for (const auto& [n, field] : theory::error_fields())

@@ -46,8 +46,9 @@ QuantityComparison compare_quantity(const std::string& name, double theory, bool
                                     const Estimate& small, const Estimate& large, const ComparisonOptions& options);
 
 // The errors worth comparing at k: train_f, gen_f, gen_grad, and for k > 0 also train_g, gen_g
-// and gen_h1 (with k = 0 those are identically 0 or equal to gen_f); in error_fields() order.
-std::vector<std::string> compared_quantities(int k);
+// and gen_h1 (with k = 0 those are identically 0 or equal to gen_f), and with an informed
+// direction train_inf and gen_inf; in error_fields() order.
+std::vector<std::string> compared_quantities(int k, bool informed = false);
 
 // theory may be null (not available); a non-converged theory counts as not available.
 std::vector<QuantityComparison> compare_point(const theory::ModelParams& params, const theory::TheoryResult* theory,

@@ -36,17 +36,23 @@ MemoryEstimate estimate_peak_memory(const theory::ModelParams& params, const Sim
   const double seed_threads = e.concurrent_seeds > 1 ? 1 : threads;
 
   const bool gradient_rows_in_a = sz.k > 0 && params.beta > 0.0;
-  const double N = n * (gradient_rows_in_a ? 1 + k : 1);
+  // An informed direction: one more row per sample when it carries weight, sigma' kept even at
+  // k = 0, and (estimated) the n_u x d gradient samples with their Gram and eigenvectors.
+  const bool informed = params.has_informed();
+  const bool informed_rows_in_a = informed && params.beta_inf > 0.0;
+  const double N = n * ((gradient_rows_in_a ? 1 + k : 1) + (informed_rows_in_a ? 1 : 0));
   e.primal = options.solve_method == SolveMethod::kPrimal || (options.solve_method == SolveMethod::kAuto && N >= p);
   const double b = std::min<double>(batch_rows_for(options, sz.p), n);
 
-  const double always = d * p + 2 * d * k + k * p + n * (1 + k) + d;
+  const double always = d * p + 2 * d * k + k * p + n * (1 + k) + d + (informed ? d + p + n : 0);
   const double batch = b * (d + 3 * p + 1 + k);
   double training;
   if (e.primal) {
-    training = n * p * (k > 0 ? 2 : 1) + std::max(batch, p * p + 2 * b * p) + p * (2 + k);
+    training = n * p * (k > 0 || informed ? 2 : 1) + std::max(batch, p * p + 2 * b * p) + p * (2 + k) +
+               (informed_rows_in_a ? n * p : 0);  // S diag(a)
   } else {
-    const double kept_derivative = (sz.k > 0 && !gradient_rows_in_a) ? n * p : 0;
+    const double kept_derivative =
+        ((sz.k > 0 && !gradient_rows_in_a) || (informed && !informed_rows_in_a)) ? n * p : 0;
     training = N * p + N + kept_derivative + std::max(batch, N * N + 2 * b * p);
   }
   double errors;
@@ -56,7 +62,12 @@ MemoryEstimate estimate_peak_memory(const theory::ModelParams& params, const Sim
   } else {
     errors = (d > p ? p * p : 0) + seed_threads * kTile * (d + 4 * p + std::max(p, d));
   }
-  const double per_seed = 8.0 * (always + std::max(training, errors));
+  double estimate_u = 0;
+  if (params.informed == "estimated") {
+    const double nu = std::max(1.0, std::round(params.alpha_u * p)), m = std::min(nu, d);
+    estimate_u = nu * d + 3 * m * m;  // samples, Gram, eigenvectors (+ workspace)
+  }
+  const double per_seed = 8.0 * (always + std::max({training, errors, estimate_u}));
   e.peak_bytes = static_cast<std::uint64_t>(kFixedBytes + e.concurrent_seeds * per_seed);
   return e;
 }

@@ -178,6 +178,43 @@ SeedProblem draw_seed_problem(const theory::ModelParams& params, const Simulatio
   return pr;
 }
 
+Eigen::VectorXd informed_direction(const theory::ModelParams& params, const VectorXd& theta0, int p,
+                                   NormalRng& rng) {
+  if (params.informed == "oracle") return theta0 / theta0.norm();
+  if (params.informed != "estimated")
+    throw std::invalid_argument("informed_direction: informed = " + params.informed + " has no direction");
+  const theory::Activation& phi = theory::activation(params.teacher);
+  const Index d = theta0.size();
+  const double nu_real = std::round(params.alpha_u * p);
+  if (!(nu_real >= 1) || nu_real > 1e7) {
+    std::ostringstream os;
+    os << "alpha_u = " << params.alpha_u << ": n_u = round(alpha_u p) = " << nu_real << " at p = " << p
+       << "; needs 1 <= n_u <= 1e7";
+    throw theory::InvalidParameter("alpha_u", os.str());
+  }
+  const Index nu = static_cast<Index>(nu_real);
+  const double sd = std::sqrt(params.delta_u);
+  MatrixXd G(nu, d);
+  for (Index i = 0; i < nu; ++i) {
+    const double dphi = phi.derivative(rng());
+    for (Index j = 0; j < d; ++j) G(i, j) = dphi * theta0[j] + sd * rng();
+  }
+  // The top eigenvector of G^T G (d x d) directly, or through the smaller Gram G G^T.
+  VectorXd u;
+  if (nu >= d) {
+    const MatrixXd C = G.transpose() * G;
+    Eigen::SelfAdjointEigenSolver<MatrixXd> es(C);
+    u = es.eigenvectors().col(d - 1);
+  } else {
+    const MatrixXd B = G * G.transpose();
+    Eigen::SelfAdjointEigenSolver<MatrixXd> es(B);
+    u = G.transpose() * es.eigenvectors().col(nu - 1);
+  }
+  u /= u.norm();
+  if (u.dot(theta0) < 0) u = -u;
+  return u;
+}
+
 SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationOptions& options, int seed_index,
                          int threads) {
   options.validate();
@@ -194,10 +231,28 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   const VectorXd align = pr.V.transpose() * pr.theta0;  // realised varpi (labels use it exactly)
   const NoiseSampler noise(k, params.rho);
 
+  // The informed direction u, its alignment t = u . theta0 and its feature row a = u^T Theta / sqrt d
+  // (an extra "sketch direction" of unit norm), from their own stream; then n label noises.
+  const bool informed = params.has_informed();
+  VectorXd u_inf;
+  Eigen::RowVectorXd a_inf;
+  double t_inf = 0;
+  VectorXd z(informed ? n : 0);  // informed labels u . g_i = t phi'(omega_i) + sqrt(Delta_g) eps''_i
+  NormalRng inf_rng(stream_seed(options.base_seed, static_cast<std::uint64_t>(seed_index), kInformedStream));
+  if (informed) {
+    u_inf = informed_direction(params, pr.theta0, p, inf_rng);
+    t_inf = u_inf.dot(pr.theta0);
+    a_inf = (u_inf.transpose() * pr.Theta) * inv_sqrt_d;
+  }
+  const bool has_sigma_prime = k > 0 || informed;
+
   // Rows of the least-squares matrix A per training sample: the function row and, when the
   // gradient term carries weight, k sqrt(beta)-weighted gradient rows.
   const bool gradient_rows_in_a = k > 0 && params.beta > 0.0;
-  const int rows_per_sample = gradient_rows_in_a ? 1 + k : 1;
+  const bool informed_rows_in_a = informed && params.beta_inf > 0.0;
+  const int k_rows = gradient_rows_in_a ? k : 0;  // gradient rows before the informed one
+  const int rows_per_sample = 1 + k_rows + (informed_rows_in_a ? 1 : 0);
+  const double sqrt_beta_inf = std::sqrt(params.beta_inf);
   const Index N = static_cast<Index>(n) * rows_per_sample;
   bool primal = options.solve_method == SolveMethod::kPrimal ||
                 (options.solve_method == SolveMethod::kAuto && N >= p);
@@ -214,11 +269,11 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   VectorXd rhs, b_all;
   if (primal) {
     F_train.resize(n, p);
-    if (k > 0) S_train.resize(n, p);
+    if (has_sigma_prime) S_train.resize(n, p);
   } else {
     A.resize(N, p);
     b_all.resize(N);
-    if (k > 0 && !gradient_rows_in_a) S_train.resize(n, p);
+    if ((k > 0 && !gradient_rows_in_a) || (informed && !informed_rows_in_a)) S_train.resize(n, p);
   }
 
   const int batch = std::min(batch_rows_for(options, p), n);
@@ -239,19 +294,25 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     for (int i = 0; i < b; ++i) {
       const double om = omega[i];
       y[i0 + i] = phi.value(om) + std::sqrt(params.delta_f) * noise_b(i, 0);
-      const double dphi = k > 0 ? phi.derivative(om) : 0.0;
+      const double dphi = has_sigma_prime ? phi.derivative(om) : 0.0;
       for (int m = 0; m < k; ++m) g(i0 + i, m) = align[m] * dphi + std::sqrt(params.delta_g) * noise_b(i, 1 + m);
+      if (informed) z[i0 + i] = t_inf * dphi + std::sqrt(params.delta_g) * inf_rng();
     }
     X *= inv_sqrt_d;  // after omega: H = X Theta / sqrt d with one b x d scaling
     H.resize(b, p);
     tiled_product(X, pr.Theta, H, threads);
-    apply_activation(sigma, H, Fb, k > 0 ? &Sb : nullptr, threads);
+    apply_activation(sigma, H, Fb, has_sigma_prime ? &Sb : nullptr, threads);
 
     // This batch's rows of A and b: [function rows; gradient rows of direction 1; ...].
     const Index br = static_cast<Index>(b) * rows_per_sample;
     auto fill = [&](Eigen::Ref<MatrixXd> Ab, Eigen::Ref<VectorXd> bb) {
       Ab.topRows(b) = Fb;
       bb.head(b) = y.segment(i0, b);
+      if (informed_rows_in_a) {
+        const Index r = static_cast<Index>(b) * (1 + k_rows);
+        Ab.middleRows(r, b) = Sb.array().rowwise() * (sqrt_beta_inf * a_inf.array());
+        bb.segment(r, b) = sqrt_beta_inf * z.segment(i0, b);
+      }
       if (!gradient_rows_in_a) return;
       for (int m = 0; m < k; ++m) {
         Ab.middleRows(static_cast<Index>(b) * (1 + m), b) =
@@ -261,7 +322,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     };
     if (primal) {
       F_train.middleRows(i0, b) = Fb;
-      if (k > 0) S_train.middleRows(i0, b) = Sb;
+      if (has_sigma_prime) S_train.middleRows(i0, b) = Sb;
     } else {
       const Index r0 = static_cast<Index>(i0) * rows_per_sample;
       fill(A.middleRows(r0, br), b_all.segment(r0, br));
@@ -289,10 +350,16 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
       const MatrixXd Sg = S_train.transpose() * g;  // p x k
       for (int m = 0; m < k; ++m) rhs += params.beta * pr.zeta.row(m).transpose().cwiseProduct(Sg.col(m));
     }
+    // The informed direction: + beta_inf (S diag a)^T (S diag a) and + beta_inf a o (S^T z).
+    if (informed_rows_in_a) {
+      const MatrixXd Sa = S_train.array().rowwise() * a_inf.array();
+      tiled_gram_lower(Sa, params.beta_inf, normal_matrix, threads);
+      rhs += params.beta_inf * a_inf.transpose().cwiseProduct(S_train.transpose() * z);
+    }
   }
 
   // Solve, and get the training residuals r_f = y - f(x_i), r_g = g - V^T grad f(x_i).
-  VectorXd w, r_f;
+  VectorXd w, r_f, r_inf;
   MatrixXd r_g(n, k);
   // P = Zw: column m is zeta_m .* w, so S P = V^T grad f on rows of sigma'.
   auto zeta_w = [&](const VectorXd& wv) {
@@ -307,6 +374,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     normal_matrix.resize(0, 0);
     r_f = y - F_train * w;
     if (k > 0) r_g = g - S_train * zeta_w(w);
+    if (informed) r_inf = z - S_train * a_inf.transpose().cwiseProduct(w);
   } else {
     MatrixXd K(N, N);
     K.setZero();
@@ -325,8 +393,13 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
       if (gradient_rows_in_a)
         for (int m = 0; m < k; ++m)
           r_g.col(m).segment(i0, b) = (ridge / sqrt_beta) * c.segment(r0 + static_cast<Index>(b) * (1 + m), b);
+      if (informed_rows_in_a) {
+        if (i0 == 0) r_inf.resize(n);
+        r_inf.segment(i0, b) = (ridge / sqrt_beta_inf) * c.segment(r0 + static_cast<Index>(b) * (1 + k_rows), b);
+      }
     }
     if (k > 0 && !gradient_rows_in_a) r_g = g - S_train * zeta_w(w);
+    if (informed && !informed_rows_in_a) r_inf = z - S_train * a_inf.transpose().cwiseProduct(w);
   }
   A.resize(0, 0);
   F_train.resize(0, 0);
@@ -338,15 +411,24 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   out.varpi.assign(align.data(), align.data() + k);
   out.errors.train_f = r_f.squaredNorm() / n;
   out.errors.train_g = k > 0 ? r_g.squaredNorm() / n : 0.0;
+  out.errors.train_inf = informed ? r_inf.squaredNorm() / n : 0.0;
 
   if (options.test_error == TestError::kExact) {
     const PopulationErrors pe =
         population_errors(sigma, phi, pr.Theta, pr.theta0, pr.V, pr.zeta, w, options.population, threads);
-    const double train_f = out.errors.train_f, train_g = out.errors.train_g;
+    const double train_f = out.errors.train_f, train_g = out.errors.train_g, train_inf = out.errors.train_inf;
     out.errors = pe.errors;
     out.errors.train_f = train_f;
     out.errors.train_g = train_g;
+    out.errors.train_inf = train_inf;
     out.population_truncation_bound = pe.truncation_bound;
+    if (informed) {
+      // gen_inf is gen_g of the one-column "sketch" u (whose realised alignment is t = u . theta0).
+      const PopulationErrors pi = population_errors(sigma, phi, pr.Theta, pr.theta0, MatrixXd(u_inf), MatrixXd(a_inf),
+                                                    w, options.population, threads);
+      out.errors.gen_inf = pi.errors.gen_g;
+      out.population_truncation_bound.gen_inf = pi.truncation_bound.gen_g;
+    }
     return out;
   }
 
@@ -373,7 +455,8 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   const int chunks = (T + kTestChunk - 1) / kTestChunk;
   // Per chunk: the sums of the per-input errors (f, g, grad) and of their squares (f, g, h1,
   // grad) for the standard errors.
-  std::vector<std::array<double, 7>> partial(static_cast<std::size_t>(chunks));
+  std::vector<std::array<double, 9>> partial(static_cast<std::size_t>(chunks));
+  const VectorXd aw = informed ? VectorXd(a_inf.transpose().cwiseProduct(w)) : VectorXd();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1 && chunks > 1)
   for (int c = 0; c < chunks; ++c) {
     const int t0 = c * kTestChunk, b = std::min(kTestChunk, T - t0);
@@ -386,7 +469,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     MatrixXd Ht = Xt * pr.Theta, Ft, St;
     apply_activation(sigma, Ht, Ft, &St, 1);
     const VectorXd f = Ft * w;
-    double sf = 0, sg = 0, sgrad = 0, sf2 = 0, sg2 = 0, sh2 = 0, sgrad2 = 0;
+    double sf = 0, sg = 0, sgrad = 0, sf2 = 0, sg2 = 0, sh2 = 0, sgrad2 = 0, sinf = 0, sinf2 = 0;
     VectorXd dphi(b), ef(b);
     for (int i = 0; i < b; ++i) {
       const double r = phi.value(om[i]) - f[i];
@@ -410,6 +493,14 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
     } else {
       sh2 = sf2;
     }
+    if (informed) {
+      const VectorXd along = St * aw;  // u . grad f(x_i)
+      for (int i = 0; i < b; ++i) {
+        const double r = t_inf * dphi[i] - along[i];
+        sinf += r * r;
+        sinf2 += r * r * r * r;
+      }
+    }
     // U = S .* w^T (row i: s_i .* w), reusing Ht's storage.
     Ht = St.array().rowwise() * w.transpose().array();
     if (via_gram) {
@@ -429,17 +520,20 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
         sgrad2 += e * e;
       }
     }
-    partial[static_cast<std::size_t>(c)] = {sf, sg, sgrad, sf2, sg2, sh2, sgrad2};
+    partial[static_cast<std::size_t>(c)] = {sf, sg, sgrad, sf2, sg2, sh2, sgrad2, sinf, sinf2};
   }
-  double sum_f = 0, sum_g = 0, sum_grad = 0, sum_f2 = 0, sum_g2 = 0, sum_h2 = 0, sum_grad2 = 0;
-  for (const auto& [sf, sg, sgrad, sf2, sg2, sh2, sgrad2] : partial) {
+  double sum_f = 0, sum_g = 0, sum_grad = 0, sum_f2 = 0, sum_g2 = 0, sum_h2 = 0, sum_grad2 = 0, sum_inf = 0,
+         sum_inf2 = 0;
+  for (const auto& [sf, sg, sgrad, sf2, sg2, sh2, sgrad2, sinf, sinf2] : partial) {
     sum_f += sf, sum_g += sg, sum_grad += sgrad;
     sum_f2 += sf2, sum_g2 += sg2, sum_h2 += sh2, sum_grad2 += sgrad2;
+    sum_inf += sinf, sum_inf2 += sinf2;
   }
   out.errors.gen_f = sum_f / T;
   out.errors.gen_g = k > 0 ? sum_g / T : 0.0;
   out.errors.gen_h1 = out.errors.gen_f + out.errors.gen_g;
   out.errors.gen_grad = sum_grad / T;
+  out.errors.gen_inf = informed ? sum_inf / T : 0.0;
   // Standard error of a mean of T per-input errors: sqrt(sample variance / T).
   auto se = [T](double sum, double sum_sq) {
     if (T < 2) return std::numeric_limits<double>::quiet_NaN();
@@ -450,6 +544,7 @@ SeedResult simulate_seed(const theory::ModelParams& params_in, const SimulationO
   out.test_se.gen_g = k > 0 ? se(sum_g, sum_g2) : 0.0;
   out.test_se.gen_h1 = se(sum_f + sum_g, sum_h2);
   out.test_se.gen_grad = se(sum_grad, sum_grad2);
+  out.test_se.gen_inf = informed ? se(sum_inf, sum_inf2) : 0.0;
   return out;
 }
 

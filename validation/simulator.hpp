@@ -167,4 +167,18 @@ struct SeedProblem {
 SeedProblem draw_seed_problem(const theory::ModelParams& params, const SimulationOptions& options, int seed_index,
                               NormalRng& rng);
 
+// The informed direction u (unit, d entries) of docs/model.md "Informed directions", drawn from
+// `rng` (simulate_seed uses the seed's stream kInformedStream, apart from stream 0, so that
+// informed = none draws exactly what it always drew):
+//   oracle:    u = theta0 / |theta0| (no draws);
+//   estimated: n_u = max(1, round(alpha_u p)) samples g_i = phi'(omega_i) theta0 + sqrt(Delta_u) z_i,
+//              omega_i ~ N(0, 1) (the law of theta0 . x with |theta0| = 1), z_i ~ N(0, I_d), drawn
+//              sample by sample (omega_i, then z_i); u = the top eigenvector of (1/n_u) sum g_i g_i^T,
+//              its sign fixed by u . theta0 >= 0 (the loss does not depend on the sign of u).
+// Throws std::invalid_argument for informed = none.
+Eigen::VectorXd informed_direction(const theory::ModelParams& params, const Eigen::VectorXd& theta0, int p,
+                                   NormalRng& rng);
+// The stream (of a seed) that draws u and then the n informed label noises.
+inline constexpr std::uint64_t kInformedStream = std::uint64_t{1} << 40;
+
 }  // namespace srf::validation

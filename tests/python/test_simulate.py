@@ -43,6 +43,16 @@ def test_simulate_equals_cli_json_for_the_same_seed():
     assert py["gen_f"]["mean"] == np.mean(py["per_seed"]["gen_f"])
 
 
+def test_simulate_informed_equals_cli_json():
+    py = srf.simulate(seed=3, informed="estimated", alpha_u=2, delta_u=0.3, **SMALL)
+    cli = cli_json("simulate", *SMALL_FLAGS, "--seed", 3, "--informed", "estimated", "--alpha-u", 2, "--delta-u", 0.3)
+    py_cmp, cli_cmp = as_cli_json(py), dict(cli)
+    for key in ("wall_seconds", "threads"):
+        py_cmp.pop(key), cli_cmp.pop(key)
+    same(py_cmp, cli_cmp)
+    assert py["gen_inf"]["mean"] > 0 and py["per_seed"]["train_inf"].shape == (3,)
+
+
 def test_simulate_results_do_not_depend_on_threads():
     a = srf.simulate(threads=1, **SMALL)
     b = srf.simulate(threads=2, **SMALL)

@@ -23,6 +23,15 @@ def test_theory_sobolev_point_equals_cli_json():
     same(py, cli)
 
 
+def test_theory_informed_point_equals_cli_json():
+    py = srf.theory(sigma="relu", teacher="tanh", p_over_n=0.5, lam=0.1, k=1, varpi=0.5, informed="estimated",
+                    beta_inf=2, alpha_u=2, delta_u=0.3)
+    cli = cli_json("theory", "--sigma", "relu", "--teacher", "tanh", "--p-over-n", "0.5", "--lambda", "0.1", "--k", "1",
+                   "--varpi", "0.5", "--informed", "estimated", "--beta-inf", "2", "--alpha-u", "2", "--delta-u", "0.3")
+    assert py["informed"] == "estimated" and py["gen_inf"] > 0
+    same(py, cli)
+
+
 def test_theory_varpi_average_equals_cli_json():
     py = srf.theory(k=2, varpi=[1, -0.5], varpi_average=True)
     same(py, cli_json("theory", "--k", "2", "--varpi", "1,-0.5", "--varpi-average"))
@@ -44,6 +53,8 @@ def test_theory_solver_options_are_the_cli_flags():
     (dict(alpha=0.5, p_over_n=2), ["--alpha", "0.5", "--p-over-n", "2"]),
     (dict(max_iterations=0), ["--max-iterations", "0"]),
     (dict(traces="exact"), ["--traces", "exact"]),
+    (dict(informed="random"), ["--informed", "random"]),
+    (dict(informed="oracle", beta_inf=-1), ["--informed", "oracle", "--beta-inf=-1"]),
     (dict(rho=0.9, k=2, varpi=[0, 0]), ["--rho", "0.9", "--k", "2", "--varpi", "0,0"]),
 ])
 def test_bad_input_raises_value_error_with_the_cli_message(kwargs, flags):
