@@ -28,6 +28,8 @@
 #include "cli/simulation_flags.hpp"
 #include "cli/simulation_runner.hpp"
 #include "report/comparison_csv.hpp"
+#include "report/theory_json.hpp"
+#include "report/run_metadata.hpp"
 #include "theory/parameter_sweep.hpp"
 #include "theory/points_file.hpp"
 #include "theory/saddle_point.hpp"
@@ -136,7 +138,19 @@ void run_validate(const ValidateArgs& a) {
     }
     if (csv) csv->write_point(static_cast<int>(i + 1), v);
   }
-  if (csv) write_output_file(a.run.output, csv_text.str());
+  if (csv) {
+    write_output_file(a.run.output, csv_text.str());
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& point : points) params.push_back(report::params_json(point));
+    report::write_csv_sidecar(a.run.output, invocation(),
+                              {{"points", params},
+                               {"p", small.p},
+                               {"p_large", large.p},
+                               {"seeds", small.seeds},
+                               {"base_seed", small.base_seed},
+                               {"test_error", small.test_error == validation::TestError::kExact ? "exact" : "sampled"},
+                               {"z_threshold", a.z_threshold}});
+  }
   std::cout << fmt::format("validate: {} comparison(s) with theory, {} disagree (|z| > {:g} at p={} and the gap not "
                            "shrinking)\n",
                            comparisons, disagreements, a.z_threshold, large.p);
