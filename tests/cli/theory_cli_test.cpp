@@ -60,7 +60,6 @@ TEST_CASE("theory cli: bad input exits 2 with one line naming the flag") {
       {"theory --k 1 --varpi abc", "--varpi"},
       {"theory --k 2 --rho 0.9 --varpi 1,1", "--rho"},
       {"theory --k 1 --varpi 1 --teacher sign", "--teacher"},
-      {"theory --k 1 --varpi 1 --beta 0", "--beta"},
       {"theory --gamma inf", "--gamma"},
       {"theory --frobnicate 3", "--frobnicate"},
       {"theory --max-iterations 0", "--max-iterations"},
