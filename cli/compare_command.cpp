@@ -11,7 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_flags.hpp"
 #include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
+#include "report/research_json.hpp"
 #include "theory/training_comparison.hpp"
 
 namespace srf::cli {
@@ -25,16 +25,6 @@ struct CompareFlags {
   SolverFlags solver;
 };
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-nlohmann::json optimum_json(const theory::TrainingOptimum& t, bool varpi_average) {
-  nlohmann::json j = report::theory_json(t.params, t.optimum.solution.result, varpi_average);
-  j["lambda_opt"] = number(t.optimum.lambda);
-  j["lambda_on_boundary"] = t.optimum.on_boundary;
-  j["value"] = number(t.optimum.value);
-  return j;
-}
-
 void run_compare(CompareFlags& f) {
   theory::OptimalLambdaOptions o = f.options;
   o.solver = f.solver.resolve();
@@ -47,18 +37,7 @@ void run_compare(CompareFlags& f) {
   const theory::ModelParams p = f.model.resolve(o.varpi_average);
   const theory::TrainingComparison c = theory::compare_training(p, o);
   if (f.format == "json") {
-    nlohmann::json j = report::params_json(p);
-    j["objective"] = o.objective;
-    j["varpi_average"] = o.varpi_average;
-    j["lambda_range"] = {o.lambda_min, o.lambda_max};
-    j["l2_equal_samples"] = optimum_json(c.l2_equal_samples, o.varpi_average);
-    j["l2_equal_cost"] = optimum_json(c.l2_equal_cost, o.varpi_average);
-    j["sobolev"] = optimum_json(c.sobolev, o.varpi_average);
-    j["gain_equal_samples"] = number(c.gain_equal_samples);
-    j["gain_equal_cost"] = number(c.gain_equal_cost);
-    j["converged"] = c.converged;
-    j["verdict"] = c.verdict;
-    j.update(report::run_metadata_json(o.solver));
+    const nlohmann::json j = report::training_comparison_json(p, o, c);
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << fmt::format("{} at its optimal lambda in [{:.3g}, {:.3g}]{}:\n", o.objective, o.lambda_min,

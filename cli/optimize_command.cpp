@@ -11,7 +11,7 @@
 #include "cli/model_flags.hpp"
 #include "cli/theory_report.hpp"
 #include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
+#include "report/research_json.hpp"
 #include "theory/optimize.hpp"
 #include "theory/theory_result.hpp"
 
@@ -26,8 +26,6 @@ struct OptimizeFlags {
   theory::OptimizeOptions options;
   SolverFlags solver;
 };
-
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 void run_optimize(OptimizeFlags& f) {
   theory::OptimizeOptions o = f.options;
@@ -45,24 +43,7 @@ void run_optimize(OptimizeFlags& f) {
   const bool lambda_searched = o.over != theory::OptimizeOver::kBeta;
   const bool beta_searched = o.over != theory::OptimizeOver::kLambda;
   if (f.format == "json") {
-    nlohmann::json j = report::theory_json(best.params, r, o.lambda.varpi_average);
-    j["over"] = theory::to_string(o.over);
-    j["objective"] = o.lambda.objective;
-    j["varpi_average"] = o.lambda.varpi_average;
-    j["value"] = number(best.value);
-    if (lambda_searched) {
-      j["lambda_opt"] = number(best.params.lambda);
-      j["lambda_range"] = {o.lambda.lambda_min, o.lambda.lambda_max};
-      j["lambda_on_boundary"] = best.lambda_on_boundary;
-    }
-    if (beta_searched) {
-      j["beta_opt"] = number(best.params.beta);
-      j["beta_range"] = {o.beta_min, o.beta_max};
-      j["beta_on_boundary"] = best.beta_on_boundary;
-    }
-    j["converged"] = best.converged;
-    j["evaluations"] = best.evaluations;
-    j.update(report::run_metadata_json(o.lambda.solver));
+    const nlohmann::json j = report::optimum_json(best, o);
     std::cout << j.dump(2) << "\n";
   } else {
     std::string s = fmt::format("minimise {}{} over {}: value {:.10g}\n", o.lambda.objective,

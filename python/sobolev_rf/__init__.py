@@ -14,7 +14,7 @@ Parameters are the CLI's long flags with '_' for '-' (delta_f for --delta-f) and
 converge is reported (converged False, NaN errors), not raised. Long calls release the GIL and
 stop on Ctrl-C (KeyboardInterrupt) within about a second (a simulated seed in flight finishes).
 """
-from .api import curve, figure, optimal_lambda, simulate, theory, validate
+from .api import compare, curve, figure, optimal_lambda, optimize, simulate, theory, validate
 from .table import Table
 
-__all__ = ["theory", "curve", "simulate", "validate", "optimal_lambda", "figure", "Table"]
+__all__ = ["theory", "curve", "simulate", "validate", "optimal_lambda", "optimize", "compare", "figure", "Table"]

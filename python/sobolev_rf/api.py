@@ -166,6 +166,38 @@ def optimal_lambda(objective="gen_f", lambda_min=1e-8, lambda_max=10.0, grid_poi
     return r
 
 
+def optimize(over="lambda", objective="gen_f", lambda_min=1e-8, lambda_max=10.0, grid_points=25, beta_min=1e-3,
+             beta_max=1e3, varpi_average=False, **params):
+    """The minimiser of `objective` over "lambda", "beta" or "both": the keys and values of
+    `sobolev-rf optimize --format json` (the theory report at the optimum, "value",
+    "lambda_opt"/"lambda_on_boundary" and "beta_opt"/"beta_on_boundary" for what was searched,
+    "converged", "evaluations"), with NaN for JSON's null. params: the model parameters and solver
+    options of theory() (the searched ones are ignored)."""
+    r = _core.optimize(_words(params), over, objective, float(lambda_min), float(lambda_max), int(grid_points),
+                       float(beta_min), float(beta_max), bool(varpi_average))
+    for key in ("value", "lambda_opt", "beta_opt"):
+        if key in r:
+            r[key] = _nan_for_none(r[key])
+    return _numbers(r)
+
+
+def compare(objective="gen_f", lambda_min=1e-8, lambda_max=10.0, grid_points=25, varpi_average=False, **params):
+    """Should I train on my gradients? L2 on n samples, L2 on (k + 1) n samples (equal cost) and
+    Sobolev training on n samples (the model given, k >= 1), each at its optimal lambda: the keys
+    and values of `sobolev-rf compare --format json` ("l2_equal_samples", "l2_equal_cost",
+    "sobolev": theory reports with "lambda_opt" and "value"; "gain_equal_samples",
+    "gain_equal_cost": L2's value over Sobolev's, > 1 where gradients pay off; "verdict")."""
+    r = _core.compare(_words(params), objective, float(lambda_min), float(lambda_max), int(grid_points),
+                      bool(varpi_average))
+    for key in ("l2_equal_samples", "l2_equal_cost", "sobolev"):
+        _numbers(r[key])
+        for k in ("value", "lambda_opt"):
+            r[key][k] = _nan_for_none(r[key][k])
+    for key in ("gain_equal_samples", "gain_equal_cost"):
+        r[key] = _nan_for_none(r[key])
+    return r
+
+
 def figure(spec, out_dir="out", backend="gnuplot", quick=False, markers="default", formats=("png", "pdf")):
     """A figure from a TOML spec (figures/*.toml), as `sobolev-rf figure`: the CSVs and the gnuplot
     script into out_dir, then PNG and PDF drawn by gnuplot (the default, as the CLI) or by

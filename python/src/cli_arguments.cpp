@@ -25,7 +25,7 @@ Arguments parse_arguments(const std::vector<std::string>& words, const FlagSets&
     a.varpi_drawn = simulation.varpi_drawn;
     a.sketch_scale = simulation.sketch_scale;
   } else {
-    a.model = validate_model ? model.resolve() : model.base();
+    a.model = validate_model ? model.resolve(sets.varpi_average) : model.base();
   }
   if (sets.solver) a.solver = solver.resolve();
   return a;

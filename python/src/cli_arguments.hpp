@@ -16,6 +16,7 @@ namespace srf::python {
 struct FlagSets {
   bool solver = false;      // --tolerance, --max-iterations, ... (theory, curve)
   bool simulation = false;  // --p, --seeds, --seed, --threads, ... (simulate, validate)
+  bool varpi_average = false;  // errors averaged over varpi: a missing --varpi is no error
 };
 
 struct Arguments {

@@ -24,6 +24,7 @@
 #include "report/comparison_csv.hpp"
 #include "report/curve_csv.hpp"
 #include "report/run_metadata.hpp"
+#include "report/research_json.hpp"
 #include "report/theory_json.hpp"
 #include "theory/curve.hpp"
 #include "theory/optimal_lambda.hpp"
@@ -49,7 +50,7 @@ theory::SaddlePointSolution solve_point(const Arguments& a) {
 }
 
 py::object theory_point(const Words& words, bool varpi_average) {
-  const Arguments a = parse_arguments(words, {.solver = true});
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
   const theory::SaddlePointSolution sol = solve_point(a);
   nlohmann::json j = report::theory_json(a.model, sol.result, varpi_average);
   j.update(report::run_metadata_json(a.solver));  // as `sobolev-rf theory --format json`
@@ -59,7 +60,7 @@ py::object theory_point(const Words& words, bool varpi_average) {
 
 // The same report as JSON text (for the benchmark of the conversion: json.loads of this).
 std::string theory_point_text(const Words& words, bool varpi_average) {
-  const Arguments a = parse_arguments(words, {.solver = true});
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
   return report::theory_json(a.model, solve_point(a).result, varpi_average).dump();
 }
 
@@ -116,7 +117,7 @@ std::string curve_csv(const Words& words, const std::string& sweep_text, const s
 
 py::object optimal_lambda(const Words& words, double lambda_min, double lambda_max, int grid_points,
                           const std::string& objective, bool varpi_average) {
-  const Arguments a = parse_arguments(words, {.solver = true});
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
   theory::OptimalLambdaOptions o;
   o.lambda_min = lambda_min;
   o.lambda_max = lambda_max;
@@ -138,6 +139,44 @@ py::object optimal_lambda(const Words& words, double lambda_min, double lambda_m
   d["lambda"] = best.lambda;  // NaN stays NaN (JSON would say null)
   d["value"] = best.value;
   return d;
+}
+
+// The `optimize` report (as `sobolev-rf optimize --format json`): the minimiser of one error over
+// lambda, beta or both.
+py::object optimize(const Words& words, const std::string& over, const std::string& objective, double lambda_min,
+                    double lambda_max, int grid_points, double beta_min, double beta_max, bool varpi_average) {
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
+  theory::OptimizeOptions o;
+  o.over = theory::parse_optimize_over(over);
+  o.lambda.objective = objective;
+  o.lambda.lambda_min = lambda_min;
+  o.lambda.lambda_max = lambda_max;
+  o.lambda.grid_points = grid_points;
+  o.lambda.varpi_average = varpi_average;
+  o.lambda.solver = a.solver;
+  o.beta_min = beta_min;
+  o.beta_max = beta_max;
+  o.validate();
+  const theory::Optimum best = run_interruptible([&](const std::atomic<bool>&) { return theory::optimize(a.model, o); });
+  return json_to_python(report::optimum_json(best, o));
+}
+
+// The `compare` report: L2 on n and on (k + 1) n samples and Sobolev on n, each at its optimal
+// lambda, the gains and the verdict.
+py::object compare(const Words& words, const std::string& objective, double lambda_min, double lambda_max,
+                   int grid_points, bool varpi_average) {
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
+  theory::OptimalLambdaOptions o;
+  o.objective = objective;
+  o.lambda_min = lambda_min;
+  o.lambda_max = lambda_max;
+  o.grid_points = grid_points;
+  o.varpi_average = varpi_average;
+  o.solver = a.solver;
+  o.validate();
+  const theory::TrainingComparison c =
+      run_interruptible([&](const std::atomic<bool>&) { return theory::compare_training(a.model, o); });
+  return json_to_python(report::training_comparison_json(a.model, o, c));
 }
 
 // ---- simulation ---------------------------------------------------------------------------
@@ -400,6 +439,11 @@ PYBIND11_MODULE(_core, m) {
         py::arg("sweep_values"), py::arg("varpi_average") = false);
   m.def("optimal_lambda", &optimal_lambda, py::arg("words"), py::arg("lambda_min"), py::arg("lambda_max"),
         py::arg("grid_points"), py::arg("objective"), py::arg("varpi_average"));
+  m.def("optimize", &optimize, py::arg("words"), py::arg("over"), py::arg("objective"), py::arg("lambda_min"),
+        py::arg("lambda_max"), py::arg("grid_points"), py::arg("beta_min"), py::arg("beta_max"),
+        py::arg("varpi_average"));
+  m.def("compare", &compare, py::arg("words"), py::arg("objective"), py::arg("lambda_min"), py::arg("lambda_max"),
+        py::arg("grid_points"), py::arg("varpi_average"));
   m.def("simulate", &simulate, py::arg("words"));
   m.def("validate", &validate, py::arg("words"), py::arg("sweep_text"), py::arg("sweep_name"),
         py::arg("sweep_values"), py::arg("points_file"), py::arg("p_large"), py::arg("z_threshold"));

@@ -94,3 +94,7 @@ def test_optimal_lambda_is_a_minimum_of_the_objective():
         assert srf.theory(p_over_n=1.2, gamma=0.8, delta_f=0.2, lam=lam * factor)["gen_f"] > r["value"]
     with pytest.raises(ValueError, match="lambda_min"):
         srf.optimal_lambda(lambda_min=-1)
+
+
+def test_varpi_average_needs_no_varpi_as_in_the_cli():
+    same(srf.theory(k=1, varpi_average=True), cli_json("theory", "--k", "1", "--varpi-average"))
