@@ -2,7 +2,7 @@
 # Fuzzes the parsers of user input (fuzz/, docs/fuzzing.md) with libFuzzer, ASan and UBSan.
 #   scripts/fuzz.sh --hours N [--jobs J] [HARNESS ...]   each harness for N hours (the long run)
 #   scripts/fuzz.sh --seconds S [--jobs J] [HARNESS ...] each harness for S seconds
-# Harnesses: figure_spec points_file sweep real_list model_parameter (default: all). J harnesses
+# Harnesses: fuzz/NAME_fuzz.cpp (default: all). J harnesses
 # run at once (default: the number of cores). The corpus each run grows stays in
 # build-fuzz/fuzz/work/HARNESS/corpus (later runs start from it), logs go to
 # build-fuzz/fuzz/logs/HARNESS.log, failing inputs to build-fuzz/fuzz/fuzz-artifacts/. A run stops
@@ -23,7 +23,9 @@ while (($#)); do
     *) harnesses+=("$1"); shift ;;
   esac
 done
-((${#harnesses[@]})) || harnesses=(figure_spec points_file sweep real_list model_parameter)
+if ((${#harnesses[@]} == 0)); then  # every fuzz/NAME_fuzz.cpp, as fuzz/CMakeLists.txt builds them
+  for f in fuzz/*_fuzz.cpp; do n=${f#fuzz/}; harnesses+=("${n%_fuzz.cpp}"); done
+fi
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang++ (scripts/install-deps.sh)" >&2; exit 2; }
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DSRF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
