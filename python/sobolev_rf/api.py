@@ -143,14 +143,14 @@ def simulate(p=None, seeds=None, seed=1, **params):
 def validate(sweep=None, points=None, p_large=0, z_threshold=4.0, **params):
     """Theory against simulation at sizes p and p_large (0: 2p), as `sobolev-rf validate`: returns
     {"table": the CSV of --output as a Table, "comparisons", "disagreements", "agree", "p",
-    "p_large"}. Points: the model parameters (one point), a sweep as in curve(), or a points CSV
+    "p_large", "seeds", "base_seed", "version"}. Points: the model parameters (one point), a sweep as in curve(), or a points CSV
     file. params: the model parameters and the simulation options of simulate()."""
     text, name, values = _sweep_arguments(sweep) if sweep is not None else ("", "", [])
     r = _core.validate(_words(params), text, name, values, os.fspath(points) if points else "", int(p_large),
                        float(z_threshold))
     return {"table": Table.from_csv_text(r["csv"]), "comparisons": r["comparisons"],
             "disagreements": r["disagreements"], "agree": r["disagreements"] == 0, "p": r["p"],
-            "p_large": r["p_large"]}
+            "p_large": r["p_large"], "seeds": r["seeds"], "base_seed": r["base_seed"], "version": r["version"]}
 
 
 def optimal_lambda(objective="gen_f", lambda_min=1e-8, lambda_max=10.0, grid_points=25, varpi_average=False,

@@ -257,6 +257,9 @@ py::object validate(const Words& words, const std::string& sweep_text, const std
   d["disagreements"] = outcome.disagreements;
   d["p"] = small.p;
   d["p_large"] = large.p;
+  d["seeds"] = small.seeds;
+  d["base_seed"] = small.base_seed;
+  d["version"] = report::version();
   return d;
 }
 

@@ -1,4 +1,6 @@
 """sobolev_rf.validate: the comparison table `sobolev-rf validate --output` writes."""
+import json
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,9 @@ def test_validate_equals_cli_output_csv(tmp_path):
     assert py["p"] == 80 and py["p_large"] == 160
     assert py["comparisons"] == 2 * 6  # k = 1: six quantities per point
     assert py["agree"] == (r.returncode == 0)
+    # The same metadata as the CLI's sidecar validate.meta.json.
+    meta = json.loads((tmp_path / "validate.meta.json").read_text())
+    assert (py["version"], py["seeds"], py["base_seed"]) == (meta["version"], meta["seeds"], meta["base_seed"])
 
 
 def test_validate_rejects_what_the_cli_rejects():
