@@ -115,17 +115,26 @@ std::string curve_csv(const Words& words, const std::string& sweep_text, const s
 
 // ---- optimal lambda -----------------------------------------------------------------------
 
-py::object optimal_lambda(const Words& words, double lambda_min, double lambda_max, int grid_points,
-                          const std::string& objective, bool varpi_average) {
-  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
+// The lambda search of optimal_lambda, optimize and compare, from their keyword arguments
+// (validated: throws std::invalid_argument naming the field).
+theory::OptimalLambdaOptions lambda_search(const Arguments& a, const std::string& objective, double lambda_min,
+                                           double lambda_max, int grid_points, bool varpi_average) {
   theory::OptimalLambdaOptions o;
+  o.objective = objective;
   o.lambda_min = lambda_min;
   o.lambda_max = lambda_max;
   o.grid_points = grid_points;
-  o.objective = objective;
   o.varpi_average = varpi_average;
   o.solver = a.solver;
   o.validate();
+  return o;
+}
+
+py::object optimal_lambda(const Words& words, double lambda_min, double lambda_max, int grid_points,
+                          const std::string& objective, bool varpi_average) {
+  const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
+  const theory::OptimalLambdaOptions o =
+      lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
   const theory::OptimalLambda best = run_interruptible([&](const std::atomic<bool>&) {
     return theory::optimal_lambda(a.model, o);
   });
@@ -148,12 +157,7 @@ py::object optimize(const Words& words, const std::string& over, const std::stri
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
   theory::OptimizeOptions o;
   o.over = theory::parse_optimize_over(over);
-  o.lambda.objective = objective;
-  o.lambda.lambda_min = lambda_min;
-  o.lambda.lambda_max = lambda_max;
-  o.lambda.grid_points = grid_points;
-  o.lambda.varpi_average = varpi_average;
-  o.lambda.solver = a.solver;
+  o.lambda = lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
   o.beta_min = beta_min;
   o.beta_max = beta_max;
   o.validate();
@@ -166,14 +170,8 @@ py::object optimize(const Words& words, const std::string& over, const std::stri
 py::object compare(const Words& words, const std::string& objective, double lambda_min, double lambda_max,
                    int grid_points, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  theory::OptimalLambdaOptions o;
-  o.objective = objective;
-  o.lambda_min = lambda_min;
-  o.lambda_max = lambda_max;
-  o.grid_points = grid_points;
-  o.varpi_average = varpi_average;
-  o.solver = a.solver;
-  o.validate();
+  const theory::OptimalLambdaOptions o =
+      lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
   const theory::TrainingComparison c =
       run_interruptible([&](const std::atomic<bool>&) { return theory::compare_training(a.model, o); });
   return json_to_python(report::training_comparison_json(a.model, o, c));

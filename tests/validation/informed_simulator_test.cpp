@@ -13,6 +13,7 @@
 #include "theory/saddle_point.hpp"
 #include "validation/sampling.hpp"
 #include "validation/simulator.hpp"
+#include "validation/sobolev_test_point.hpp"
 
 using namespace srf;
 using Eigen::MatrixXd;
@@ -21,22 +22,7 @@ using validation::SimulationOptions;
 
 namespace {
 
-// The configuration of tests/validation/simulator_test.cpp at p = 60, one seed.
-theory::ModelParams sobolev_params() {
-  theory::ModelParams p;
-  p.sigma = "tanh";
-  p.teacher = "erf";
-  p.alpha = 0.6;
-  p.gamma = 0.8;
-  p.lambda = 1e-2;
-  p.k = 2;
-  p.varpi = {0.7, -0.4};
-  p.beta = 0.7;
-  p.delta_f = 0.1;
-  p.delta_g = 0.2;
-  p.rho = 0.3;
-  return p;
-}
+using srf_test::sobolev_params;  // at p = 60, one seed
 
 SimulationOptions options(int p) {
   SimulationOptions o;

@@ -11,6 +11,7 @@
 #include "theory/activation.hpp"
 #include "validation/sampling.hpp"
 #include "validation/simulator.hpp"
+#include "validation/sobolev_test_point.hpp"
 #include "validation/tiled_products.hpp"
 
 using namespace srf;
@@ -19,21 +20,7 @@ using validation::SimulationOptions;
 namespace {
 constexpr double eps = std::numeric_limits<double>::epsilon();
 
-theory::ModelParams sobolev_params() {
-  theory::ModelParams p;
-  p.sigma = "tanh";
-  p.teacher = "erf";
-  p.alpha = 0.6;
-  p.gamma = 0.8;
-  p.lambda = 1e-2;
-  p.k = 2;
-  p.varpi = {0.7, -0.4};
-  p.beta = 0.7;
-  p.delta_f = 0.1;
-  p.delta_g = 0.2;
-  p.rho = 0.3;
-  return p;
-}
+using srf_test::sobolev_params;
 
 SimulationOptions small_options(int p, int seeds) {
   SimulationOptions o;
