@@ -33,9 +33,9 @@ std::string theory_table(const theory::ModelParams& p, const theory::TheoryResul
     for (const auto& [name, field] : theory::error_fields())
       s += fmt::format("{:<10} {:>14.8g}\n", name, r.errors.*field);
   }
-  if (r.unpinned_sketch.applies) {
+  if (r.unpinned_sketch.applies && !varpi_average) {
     const auto& u = r.unpinned_sketch;
-    s += fmt::format("beta = 0: gen_g is random over the sketch: mean {:.8g}, std {:.8g} "
+    s += fmt::format("beta = 0: gen_g is random over the sketch's free part: mean {:.8g} (reported above), std {:.8g} "
                      "(s_m ~ N(varpi_m m, {:.6g}); docs/theory [D.11])\n",
                      u.gen_g_mean, u.gen_g_std, u.s_variance);
   }

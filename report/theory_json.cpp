@@ -59,8 +59,10 @@ nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryRes
   nlohmann::json op = nlohmann::json::object();
   for (const auto& [name, v] : r.order_parameters) op[name] = number(v);
   j["order_parameters"] = op;
-  if (r.unpinned_sketch.applies) {
-    // beta = 0, k > 0: gen_g (and gen_h1 = gen_f + gen_g) random over the sketch [D.11].
+  if (r.unpinned_sketch.applies && !varpi_average) {
+    // beta = 0, k > 0: gen_g (and gen_h1 = gen_f + gen_g) random over the sketch's free part at
+    // this varpi [D.11]; gen_g above is its mean. (Averaged over varpi, the report above is the
+    // law of that mean over varpi.)
     const auto& u = r.unpinned_sketch;
     nlohmann::json s_mean = nlohmann::json::array();
     for (double v : u.s_mean) s_mean.push_back(number(v));
@@ -68,7 +70,7 @@ nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryRes
                       {"std", number(u.gen_g_std)},
                       {"s_mean", s_mean},
                       {"s_variance", number(u.s_variance)},
-                      {"note", "beta = 0: gen_g = sum_m [c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2] with "
+                      {"note", "beta = 0: the L2 fit on this sketch; gen_g (reported: its mean) = sum_m [c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2] with "
                                "s_m ~ N(s_mean_m, s_variance) independent over the sketch's free part"}};
   }
   return j;

@@ -4,6 +4,7 @@
 #include "theory/activation.hpp"
 #include "theory/informed.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace srf::theory {
@@ -203,6 +204,23 @@ UnpinnedSketchLaw unpinned_sketch_law(const GaussianConstants& sig, const Gaussi
   }
   law.gen_g_std = std::sqrt(variance);
   return law;
+}
+
+}  // namespace srf::theory
+
+namespace srf::theory {
+
+UnpinnedGenGMean unpinned_gen_g_mean(const GaussianConstants& sig, const GaussianConstants& phi,
+                                     bool teacher_has_useful_gradient, int k, double m, double q_s, double q_w) {
+  // E over s_m ~ N(varpi_m m, v) of c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2 (unpinned_sketch_law),
+  // summed over m: the varpi-free part k [kappa_1^2 v + (E sigma'^2 - kappa_1^2) q_w] and, per varpi_m^2,
+  // E phi'^2 - 2 mu_1 kappa_1 m + kappa_1^2 m^2 [D.11].
+  const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;
+  const double k1 = sig.kappa_1, v = std::max(0.0, q_s - m * m);
+  UnpinnedGenGMean out;
+  out.A0 = k * (k1 * k1 * v + (sig.derivative_second_moment - k1 * k1) * q_w);
+  out.A2 = phi.derivative_second_moment - 2.0 * mu1 * k1 * m + k1 * k1 * m * m;
+  return out;
 }
 
 }  // namespace srf::theory

@@ -45,4 +45,15 @@ UnpinnedSketchLaw unpinned_sketch_law(const GaussianConstants& student, const Ga
                                       bool teacher_has_useful_gradient, const std::vector<double>& varpi, double m,
                                       double q_s, double q_w);
 
+// The L2 fit on the user's sketch (beta = 0, k > 0; [D.11]): the mean of gen_g over the sketch's
+// free part is A0 + A2 |varpi|^2 with
+//   A0 = k [kappa_1^2 (q_s - m^2) + (E sigma'^2 - kappa_1^2) q_w],   A2 = E phi'^2 - 2 mu_1 kappa_1 m + kappa_1^2 m^2,
+// so that its mean over varpi ~ N(0, I_k) is k gen_grad. These coefficients are the VarpiLaw of
+// gen_g (and, added to gen_f's, of gen_h1) for the beta = 0 fit.
+struct UnpinnedGenGMean {
+  double A0 = 0, A2 = 0;
+};
+UnpinnedGenGMean unpinned_gen_g_mean(const GaussianConstants& student, const GaussianConstants& teacher,
+                                     bool teacher_has_useful_gradient, int k, double m, double q_s, double q_w);
+
 }  // namespace srf::theory

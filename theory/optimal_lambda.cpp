@@ -43,10 +43,9 @@ OptimalLambda optimal_lambda(const ModelParams& params, const OptimalLambdaOptio
                              std::vector<SaddlePointState>* grid_states) {
   params.validate();
   o.validate();
-  if (params.k > 0 && params.beta == 0.0 && (o.objective == "gen_g" || o.objective == "gen_h1" || o.objective == "train_g"))
-    throw InvalidParameter("beta", "beta = 0 with k > 0: " + o.objective +
-                                       " is random over the sketch there (only its law is known, docs/theory "
-                                       "[D.11]) and cannot be minimised");
+  if (params.k > 0 && params.beta == 0.0 && o.objective == "train_g")
+    throw InvalidParameter("beta", "beta = 0 with k > 0: train_g (the training residual of gradient labels the fit "
+                                   "ignores) has no limit formula (docs/theory [D.11]) and cannot be minimised");
   const int n_grid = o.grid_points;
   const double lo = std::log10(o.lambda_min), hi = std::log10(o.lambda_max);
   std::vector<SaddlePointState> local;

@@ -25,7 +25,7 @@ struct OptimizeOptions {
   // The objective, the lambda range and grid, Brent's tolerance and the solver's options
   // (shared by the beta search: objective, varpi_average, bits, max_iterations, solver).
   OptimalLambdaOptions lambda;
-  // The beta range (k >= 1; beta = 0 is L2 training on the same samples and is excluded, [D.11]):
+  // The beta range (k >= 1; beta = 0, the L2 fit on the same sketch, is a separate limit, [D.11]):
   // grid_points values evenly spaced in log10 beta, then Brent to `lambda.bits`.
   double beta_min = 1e-3;
   double beta_max = 1e3;

@@ -191,8 +191,11 @@ Ridgeless ridgeless_regime(const ModelParams& p) {
 namespace {
 
 // beta = 0 with k > 0 [D.11]: the gradient labels are ignored, so the fit is the L2 fit (k = 0)
-// and gen_f, train_f, gen_grad are L2's; the sketched-gradient errors are random over the sketch
-// and are reported through their law (UnpinnedSketchLaw), not as numbers.
+// and gen_f, train_f, gen_grad are L2's. On the user's sketch its sketched-gradient error is random
+// over the sketch's free part: gen_g reports its mean there (A0 + A2 |varpi|^2, so that the varpi
+// law, and with it --varpi-average, is the law of that mean), gen_h1 = gen_f + gen_g, and the law
+// itself (UnpinnedSketchLaw) goes alongside. train_g (a training residual of gradients the fit never
+// saw) has no such formula: NaN.
 SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const SaddlePointOptions& options,
                                           const SaddlePointState& warm) {
   ModelParams l2 = params;
@@ -210,10 +213,19 @@ SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const Saddl
   }
   const GaussianConstants sig = gaussian_constants(activation(params.sigma));
   const GaussianConstants phi = gaussian_constants(activation(params.teacher));
-  r.unpinned_sketch = unpinned_sketch_law(sig, phi, activation(params.teacher).has_useful_gradient, params.varpi,
-                                          m, q_s, q_w);
-  r.summary.message += "; beta = 0 with k > 0: the fit is the L2 fit, and gen_g is random over the sketch (its law "
-                       "is reported, [D.11])";
+  const bool useful = activation(params.teacher).has_useful_gradient;
+  r.unpinned_sketch = unpinned_sketch_law(sig, phi, useful, params.varpi, m, q_s, q_w);
+  const UnpinnedGenGMean mean = unpinned_gen_g_mean(sig, phi, useful, params.k, m, q_s, q_w);
+  double varpi2 = 0;
+  for (double v : params.varpi) varpi2 += v * v;
+  r.errors.gen_g = mean.A0 + mean.A2 * varpi2;
+  r.errors.gen_h1 = r.errors.gen_f + r.errors.gen_g;
+  r.varpi_law.A0.gen_g = mean.A0;
+  r.varpi_law.A2.gen_g = mean.A2;
+  r.varpi_law.A0.gen_h1 = r.varpi_law.A0.gen_f + mean.A0;
+  r.varpi_law.A2.gen_h1 = r.varpi_law.A2.gen_f + mean.A2;
+  r.summary.message += "; beta = 0 with k > 0: the L2 fit on this sketch; gen_g is its mean over the sketch's free "
+                       "part (gen_g_law: its law, [D.11])";
   return out;
 }
 

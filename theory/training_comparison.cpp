@@ -8,11 +8,8 @@ namespace srf::theory {
 
 ModelParams l2_counterpart(const ModelParams& sobolev, double sample_factor) {
   ModelParams p = sobolev;
-  p.k = 0;
-  p.varpi.clear();
-  p.delta_g = 0.0;
-  p.rho = 0.0;
-  p.beta = 1.0;
+  p.beta = 0.0;
+  p.informed = "none";
   p.alpha = sobolev.alpha * sample_factor;
   return p;
 }

@@ -1,9 +1,12 @@
 #pragma once
 // "Should I train on my gradients?": at a Sobolev model (k >= 1 sketched gradients per sample),
 // three ways of training, each at its own optimal lambda:
-//   L2 on n samples            k = 0, alpha (equal samples)
-//   L2 on (k + 1) n samples    k = 0, alpha' = (k + 1) alpha (equal cost: as many labels)
+//   L2 on n samples            beta = 0, alpha (equal samples)
+//   L2 on (k + 1) n samples    beta = 0, alpha' = (k + 1) alpha (equal cost: as many labels)
 //   Sobolev on n samples       the model as given
+// The L2 rows are the beta = 0 fit evaluated on the same k sketch directions [D.11]: their gen_g is
+// its mean over the sketch's free part (k gen_grad over varpi ~ N(0, I_k)), gen_h1 = gen_f + gen_g,
+// so every objective compares the same quantity on the same sketch.
 // and the gains objective(L2) / objective(Sobolev) (> 1: the gradients pay off).
 #include <string>
 
@@ -30,7 +33,8 @@ struct TrainingComparison {
 // sigma, teacher, gamma (d/p), Delta_f. Throws std::invalid_argument for bad input.
 TrainingComparison compare_training(const ModelParams& sobolev, const OptimalLambdaOptions& options = {});
 
-// The L2 model on `sample_factor` times the samples of `sobolev` (k = 0, no gradient labels).
+// The L2 model on `sample_factor` times the samples of `sobolev`: the same sketch (k, varpi) with
+// the gradient labels ignored (beta = 0, no informed direction).
 ModelParams l2_counterpart(const ModelParams& sobolev, double sample_factor);
 
 }  // namespace srf::theory

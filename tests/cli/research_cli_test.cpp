@@ -41,7 +41,7 @@ TEST_CASE("--varpi-average needs no --varpi") {
   CHECK(run_exe("theory --k 1 --format json").status == 2);  // without averaging varpi is needed
 }
 
-TEST_CASE("beta = 0 with k > 0: L2's errors, gen_g as a law, and gen_g cannot be an objective") {
+TEST_CASE("beta = 0 with k > 0: L2's errors, gen_g as the mean of its law, and train_g cannot be an objective") {
   const auto l2 = run_exe("theory --p-over-n 2 --k 0 --format json");
   const auto b0 = run_exe("theory --p-over-n 2 --k 1 --varpi 0.7 --beta 0 --format json");
   INFO(b0.err);
@@ -50,14 +50,23 @@ TEST_CASE("beta = 0 with k > 0: L2's errors, gen_g as a law, and gen_g cannot be
   const auto a = nlohmann::json::parse(l2.out), b = nlohmann::json::parse(b0.out);
   CHECK(b["gen_f"].get<double>() == a["gen_f"].get<double>());
   CHECK(b["gen_grad"].get<double>() == a["gen_grad"].get<double>());
-  CHECK(b["gen_g"].is_null());
-  CHECK(b["gen_h1"].is_null());
+  CHECK(b["gen_g"].get<double>() == doctest::Approx(b["gen_g_law"]["mean"].get<double>()).epsilon(1e-14));
+  CHECK(b["gen_h1"].get<double>() == b["gen_f"].get<double>() + b["gen_g"].get<double>());
+  CHECK(b["train_g"].is_null());
   for (const char* key : {"mean", "std", "s_mean", "s_variance"}) CHECK_MESSAGE(b["gen_g_law"].contains(key), key);
   CHECK(!a.contains("gen_g_law"));
-  const auto o = run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective gen_h1");
+  // Averaged over varpi: the law over varpi of that mean (mean k gen_grad), not the law at varpi = 0.
+  const auto avg = run_exe("theory --p-over-n 2 --k 1 --beta 0 --varpi-average --format json");
+  REQUIRE(avg.status == 0);
+  const auto c = nlohmann::json::parse(avg.out);
+  CHECK(c["gen_g"]["mean"].get<double>() == doctest::Approx(a["gen_grad"].get<double>()).epsilon(1e-13));
+  CHECK(c["gen_g"]["A2"].get<double>() > 0);
+  CHECK(!c.contains("gen_g_law"));
+  const auto o = run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective train_g");
   CHECK(o.status == 2);
   CHECK(o.err.find("--beta") != std::string::npos);
   CHECK(run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective gen_f").status == 0);
+  CHECK(run_exe("optimize --k 1 --varpi 0.7 --beta 0 --objective gen_h1").status == 0);
 }
 
 TEST_CASE("compare cli: three optima, the gains and a verdict") {
