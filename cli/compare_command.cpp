@@ -1,6 +1,6 @@
 // sobolev-rf compare: "should I train on my gradients?" L2 on n samples, L2 on (k+1) n samples
 // (equal cost) and Sobolev training on n samples, each at its optimal lambda, and a verdict
-// (theory::compare_training).
+// (studies::compare_training).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -8,11 +8,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "report/run_metadata.hpp"
-#include "report/research_json.hpp"
-#include "theory/training_comparison.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/research_json.hpp>
+#include <sobolev_rf/studies/training_comparison.hpp>
 
 namespace srf::cli {
 
@@ -21,12 +21,12 @@ namespace {
 struct CompareFlags {
   ModelFlags model;
   std::string format = "table";
-  theory::OptimalLambdaOptions options;
+  studies::OptimalLambdaOptions options;
   SolverFlags solver;
 };
 
 void run_compare(CompareFlags& f) {
-  theory::OptimalLambdaOptions o = f.options;
+  studies::OptimalLambdaOptions o = f.options;
   o.solver = f.solver.resolve();
   try {
     o.validate();
@@ -34,8 +34,8 @@ void run_compare(CompareFlags& f) {
     const std::string m = e.what();
     throw std::invalid_argument(flag_message(m.substr(0, m.find(' ')), m));
   }
-  const theory::ModelParams p = f.model.resolve(o.varpi_average);
-  const theory::TrainingComparison c = theory::compare_training(p, o);
+  const model::ModelParams p = f.model.resolve(o.varpi_average);
+  const studies::TrainingComparison c = studies::compare_training(p, o);
   if (f.format == "json") {
     const nlohmann::json j = report::training_comparison_json(p, o, c);
     std::cout << j.dump(2) << "\n";
@@ -43,7 +43,7 @@ void run_compare(CompareFlags& f) {
     std::cout << fmt::format("{} at its optimal lambda in [{:.3g}, {:.3g}]{}:\n", o.objective, o.lambda_min,
                              o.lambda_max, o.varpi_average ? " (mean over varpi ~ N(0, I_k))" : "");
     std::cout << fmt::format("{:<28} {:>10} {:>14} {:>12}\n", "training", "samples", "lambda_opt", o.objective);
-    auto line = [&](const char* name, const std::string& samples, const theory::TrainingOptimum& t) {
+    auto line = [&](const char* name, const std::string& samples, const studies::TrainingOptimum& t) {
       std::cout << fmt::format("{:<28} {:>10} {:>14.6g} {:>12.6g}{}\n", name, samples, t.optimum.lambda,
                                t.optimum.value, t.optimum.on_boundary ? "  (lambda on the boundary)" : "");
     };

@@ -13,14 +13,14 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "cli/progress.hpp"
-#include "report/curve_csv.hpp"
-#include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
-#include "theory/grid.hpp"
-#include "theory/parameter_sweep.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/progress.hpp>
+#include <sobolev_rf/report/curve_csv.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
+#include <sobolev_rf/studies/grid.hpp>
+#include <sobolev_rf/studies/parameter_sweep.hpp>
 
 namespace srf::cli {
 
@@ -57,17 +57,17 @@ std::string read_text(const std::string& path) {
 void run_curve(const CurveFlags& f) {
   if (f.sweeps.empty() || f.sweeps.size() > 2)
     throw std::invalid_argument("--sweep: give one sweep (a curve) or two (a grid, the first one outer)");
-  theory::Sweep outer, inner;
-  inner = theory::parse_sweep_spec(f.sweeps.back(), "--sweep");
+  studies::Sweep outer, inner;
+  inner = studies::parse_sweep_spec(f.sweeps.back(), "--sweep");
   if (f.sweeps.size() == 2) {
-    outer = theory::parse_sweep_spec(f.sweeps.front(), "--sweep");
+    outer = studies::parse_sweep_spec(f.sweeps.front(), "--sweep");
     if (outer.name == inner.name) throw std::invalid_argument("--sweep: the two sweeps vary the same parameter " + inner.name);
   }
-  theory::GridOptions options;
+  studies::GridOptions options;
   options.solver = f.solver.resolve();
   options.threads = f.threads;
   if (!f.optimize.empty()) {
-    theory::OptimalLambdaOptions o;
+    studies::OptimalLambdaOptions o;
     o.objective = f.objective;
     o.varpi_average = f.varpi_average;
     o.lambda_min = f.lambda_min;
@@ -82,9 +82,9 @@ void run_curve(const CurveFlags& f) {
     }
     options.optimal_lambda = o;
   }
-  const theory::ModelParams base = f.model.resolve(f.varpi_average);
+  const model::ModelParams base = f.model.resolve(f.varpi_average);
   // Validates every point before any output.
-  const std::size_t total = theory::grid_points(base, outer, inner, "--sweep").size();
+  const std::size_t total = studies::grid_points(base, outer, inner, "--sweep").size();
   if (f.resume && f.output.empty()) throw std::invalid_argument("--resume: needs --output FILE (the CSV to complete)");
   std::vector<std::string> extra;
   if (options.optimal_lambda) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
@@ -140,10 +140,10 @@ void run_curve(const CurveFlags& f) {
   Progress progress(outer.name.empty() ? "curve " + inner.name : "grid " + outer.name + " x " + inner.name,
                     static_cast<int>(total));
   int written = static_cast<int>(rows_kept * inner.values.size());
-  const int failed = theory::solve_grid(
+  const int failed = studies::solve_grid(
       base, outer, inner, options,
-      [&](std::size_t, const std::vector<theory::GridPoint>& row) {
-        for (const theory::GridPoint& g : row) {
+      [&](std::size_t, const std::vector<studies::GridPoint>& row) {
+        for (const studies::GridPoint& g : row) {
           if (options.optimal_lambda) csv.write_row(g.params, g.solution.result, {g.lambda_opt, g.on_boundary ? 1.0 : 0.0, g.value});
           else csv.write_row(g.params, g.solution.result);
         }

@@ -11,13 +11,13 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.hpp"
-#include "cli/progress.hpp"
-#include "cli/simulation_runner.hpp"
-#include "plotting/figure_output.hpp"
-#include "plotting/figure_data.hpp"
-#include "plotting/figure_spec.hpp"
-#include "plotting/gnuplot_script.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/progress.hpp>
+#include <sobolev_rf/cli/run_flags.hpp>
+#include <sobolev_rf/plotting/figure_output.hpp>
+#include <sobolev_rf/plotting/figure_data.hpp>
+#include <sobolev_rf/plotting/figure_spec.hpp>
+#include <sobolev_rf/plotting/gnuplot_script.hpp>
 
 namespace srf::cli {
 
@@ -58,9 +58,9 @@ void run_figure(const FigureFlags& f) {
   // finished seed saved in OUT_DIR/markers.checkpoint, which --resume reads back.
   RunFlags run_flags;
   run_flags.resume = f.resume;
-  SimulationRunner runner(run_flags, (std::filesystem::path(f.out_dir) / "markers.checkpoint").string(), 0, "figure");
-  runner.quiet();
-  options.simulate = [&runner](const theory::ModelParams& p, const validation::SimulationOptions& o) {
+  CliRunner runner(run_flags, (std::filesystem::path(f.out_dir) / "markers.checkpoint").string(), 0, "figure",
+                   /*quiet=*/true);
+  options.simulate = [&runner](const model::ModelParams& p, const simulation::SimulationOptions& o) {
     const distributed::SimulationJob job{p, o};
     runner.run({job});
     for (int s = 0; s < o.seeds; ++s)

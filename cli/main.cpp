@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "theory/model_params.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/model/model_params.hpp>
 #ifdef SRF_HAVE_MPI
-#include "cli/simulation_runner.hpp"
-#include "mpi/mpi_session.hpp"
+#include <sobolev_rf/cli/run_flags.hpp>
+#include <sobolev_rf/mpi/mpi_session.hpp>
 #endif
 
 namespace srf::cli {
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   } catch (const srf::cli::CliError& e) {
     std::cerr << "sobolev-rf: " << e.what() << "\n";
     return e.status;
-  } catch (const srf::theory::InvalidParameter& e) {
+  } catch (const srf::model::InvalidParameter& e) {
     // The library names the field ("lambda = 0: ..."); the CLI user typed the flag.
     std::cerr << "sobolev-rf: error: " << srf::cli::flag_message(e.field(), e.what()) << "\n";
     return 2;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.hpp"
-#include "cli/simulation_runner.hpp"
-#include "distributed/shards.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/run_flags.hpp>
+#include <sobolev_rf/distributed/shards.hpp>
 
 namespace srf::cli {
 

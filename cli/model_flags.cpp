@@ -1,58 +1,38 @@
-#include "cli/model_flags.hpp"
+#include <sobolev_rf/cli/model_flags.hpp>
 
 #include <stdexcept>
 
-#include "theory/parameter_registry.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
 
 namespace srf::cli {
 
 std::string flag_message(const std::string& field, const std::string& message) {
-  if (message.rfind(field, 0) == 0) return theory::flag_name(field) + message.substr(field.size());
+  if (message.rfind(field, 0) == 0) return model::flag_name(field) + message.substr(field.size());
   return message;
 }
 
-theory::ModelParams ModelFlags::base() const {
-  theory::ModelParams p;
-  for (const auto& [name, option] : given)
-    if (option->count() > 0) theory::set_model_parameter_text(p, name, text.at(name));
+model::ModelParams ModelFlags::base() const {
+  model::ModelParams p;
+  apply(p);
   return p;
 }
 
-theory::ModelParams ModelFlags::resolve() const {
-  const theory::ModelParams p = base();
+model::ModelParams ModelFlags::resolve() const {
+  const model::ModelParams p = base();
   p.validate();
   return p;
 }
 
-theory::ModelParams ModelFlags::resolve(bool varpi_average) const {
-  theory::ModelParams p = base();
+model::ModelParams ModelFlags::resolve(bool varpi_average) const {
+  model::ModelParams p = base();
   if (varpi_average && !has("varpi") && p.k >= 0) p.varpi.assign(static_cast<std::size_t>(p.k), 0.0);
   p.validate();
   return p;
 }
 
-bool ModelFlags::has(const std::string& name) const {
-  for (const auto& [n, option] : given)
-    if (n == name) return option->count() > 0;
-  return false;
-}
-
 void add_model_flags(CLI::App& cmd, ModelFlags& f) {
-  const theory::ModelParams defaults;
-  const std::vector<std::string> cells = theory::model_parameter_cells(defaults);
-  const auto& params = theory::model_parameters();
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const std::string name(params[i].name);
-    CLI::Option* o = cmd.add_option(theory::flag_name(name), f.text[name], std::string(params[i].description));
-    if (name != "p_over_n" && name != "varpi") o->default_str(cells[i]);
-    switch (params[i].type) {
-      case theory::ParameterType::kText: o->type_name("NAME"); break;
-      case theory::ParameterType::kInteger: o->type_name("INT"); break;
-      case theory::ParameterType::kReal: o->type_name("FLOAT"); break;
-      case theory::ParameterType::kRealList: o->type_name("FLOAT,..."); break;
-    }
-    f.given.emplace_back(name, o);
-  }
+  // The shorthands noise and d_over_n are for sweeps and specs; p_over_n is a flag.
+  add_field_flags(cmd, model::model_parameters(), f, {"noise", "d_over_n"});
   cmd.get_option("--alpha")->excludes(cmd.get_option("--p-over-n"));
 }
 

@@ -9,23 +9,21 @@
 #include <utility>
 #include <vector>
 
-#include "theory/model_params.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/cli/field_flags.hpp>
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 
 namespace srf::cli {
 
-struct ModelFlags {
-  std::map<std::string, std::string> text;                  // as typed, by parameter name
-  std::vector<std::pair<std::string, CLI::Option*>> given;  // the options, by parameter name
+struct ModelFlags : FieldFlags<model::ModelParams> {
   // The defaults of ModelParams with the given flags applied, not validated.
-  theory::ModelParams base() const;
-  // base(), validated. Throws theory::InvalidParameter (the CLI names the flag).
-  theory::ModelParams resolve() const;
+  model::ModelParams base() const;
+  // base(), validated. Throws model::InvalidParameter (the CLI names the flag).
+  model::ModelParams resolve() const;
   // resolve(), except that when the errors are averaged over varpi ~ N(0, I_k) a missing
   // --varpi is no error: the conditional errors are then reported at varpi = 0 (the averaged
   // ones do not depend on it).
-  theory::ModelParams resolve(bool varpi_average) const;
-  bool has(const std::string& name) const;  // was --name given?
+  model::ModelParams resolve(bool varpi_average) const;
 };
 
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);

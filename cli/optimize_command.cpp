@@ -1,5 +1,5 @@
 // sobolev-rf optimize: the lambda, beta or both that minimise one reported error (or its mean
-// over varpi ~ N(0, I_k)) at a model point; the search itself is theory::optimize.
+// over varpi ~ N(0, I_k)) at a model point; the search itself is studies::optimize.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -7,13 +7,13 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "cli/theory_report.hpp"
-#include "report/run_metadata.hpp"
-#include "report/research_json.hpp"
-#include "theory/optimize.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/theory_report.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/research_json.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::cli {
 
@@ -23,13 +23,13 @@ struct OptimizeFlags {
   ModelFlags model;
   std::string over = "lambda";
   std::string format = "json";
-  theory::OptimizeOptions options;
+  studies::OptimizeOptions options;
   SolverFlags solver;
 };
 
 void run_optimize(OptimizeFlags& f) {
-  theory::OptimizeOptions o = f.options;
-  o.over = theory::parse_optimize_over(f.over);
+  studies::OptimizeOptions o = f.options;
+  o.over = studies::parse_optimize_over(f.over);
   o.lambda.solver = f.solver.resolve();
   try {
     o.validate();
@@ -37,18 +37,18 @@ void run_optimize(OptimizeFlags& f) {
     const std::string m = e.what();
     throw std::invalid_argument(flag_message(m.substr(0, m.find(' ')), m));
   }
-  const theory::ModelParams p = f.model.resolve(o.lambda.varpi_average);
-  const theory::Optimum best = theory::optimize(p, o);
+  const model::ModelParams p = f.model.resolve(o.lambda.varpi_average);
+  const studies::Optimum best = studies::optimize(p, o);
   const theory::TheoryResult& r = best.solution.result;
-  const bool lambda_searched = o.over != theory::OptimizeOver::kBeta;
-  const bool beta_searched = o.over != theory::OptimizeOver::kLambda;
+  const bool lambda_searched = o.over != studies::OptimizeOver::kBeta;
+  const bool beta_searched = o.over != studies::OptimizeOver::kLambda;
   if (f.format == "json") {
     const nlohmann::json j = report::optimum_json(best, o);
     std::cout << j.dump(2) << "\n";
   } else {
     std::string s = fmt::format("minimise {}{} over {}: value {:.10g}\n", o.lambda.objective,
                                 o.lambda.varpi_average ? " (mean over varpi ~ N(0, I_k))" : "",
-                                theory::to_string(o.over), best.value);
+                                studies::to_string(o.over), best.value);
     if (lambda_searched)
       s += fmt::format("lambda_opt = {:.8g} in [{:.3g}, {:.3g}]{}\n", best.params.lambda, o.lambda.lambda_min,
                        o.lambda.lambda_max, best.lambda_on_boundary ? "  (ON THE BOUNDARY of the range)" : "");
@@ -72,7 +72,7 @@ void add_optimize_command(CLI::App& app) {
       ->check(CLI::IsMember({"lambda", "beta", "both"}))
       ->capture_default_str();
   std::string names;
-  for (const auto& [n, field] : theory::error_fields()) names += (names.empty() ? "" : " | ") + std::string(n);
+  for (const auto& [n, field] : model::error_fields()) names += (names.empty() ? "" : " | ") + std::string(n);
   cmd->add_option("--objective", o.lambda.objective, "the error to minimise: " + names)->capture_default_str();
   cmd->add_flag("--varpi-average", o.lambda.varpi_average,
                 "minimise the error's mean over varpi ~ N(0, I_k) (no --varpi needed)");

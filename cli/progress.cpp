@@ -1,4 +1,4 @@
-#include "cli/progress.hpp"
+#include <sobolev_rf/cli/progress.hpp>
 
 #include <unistd.h>
 

@@ -9,13 +9,13 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "cli/progress.hpp"
-#include "cli/simulation_flags.hpp"
-#include "cli/simulation_runner.hpp"
-#include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/progress.hpp>
+#include <sobolev_rf/cli/simulation_flags.hpp>
+#include <sobolev_rf/cli/run_flags.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
 
 namespace srf::cli {
 
@@ -31,21 +31,21 @@ struct SimulateArgs {
 void run_simulate(const SimulateArgs& a) {
   if (a.format != "json" && a.format != "table")
     throw std::invalid_argument("--format = '" + a.format + "': must be json or table");
-  const theory::ModelParams params = resolve_model(a.model, a.sim);
-  validation::SimulationOptions options = a.sim.resolve();
+  const model::ModelParams params = resolve_model(a.model, a.sim);
+  simulation::SimulationOptions options = a.sim.resolve();
   check_memory_fits(params, options);  // before anything is allocated
-  SimulationRunner runner(a.run, a.run.output.empty() ? "" : checkpoint_path_for(a.run.output), options.threads,
-                          "simulate");
+  CliRunner runner(a.run, a.run.output.empty() ? "" : distributed::checkpoint_path_for(a.run.output), options.threads,
+                   "simulate");
   const distributed::SimulationJob job{params, options};
   if (!runner.run({job})) return;  // a shard: its file is written
-  const validation::SimulationResult r = runner.result(job);
+  const simulation::SimulationResult r = runner.result(job);
   std::ostringstream out;
   if (a.format == "json") {
     out << report::simulation_json(params, options, r).dump(2) << "\n";
   } else {
     out << fmt::format("simulate: sigma={} teacher={} alpha={} gamma={} lambda={} k={} beta={}\n", params.sigma,
                        params.teacher, params.alpha, params.gamma, params.lambda, params.k, params.beta);
-    const std::string test = options.test_error == validation::TestError::kExact
+    const std::string test = options.test_error == simulation::TestError::kExact
                                  ? std::string("exact")
                                  : fmt::format("sampled ({} inputs)", options.test_samples);
     out << fmt::format("n={} p={} d={} seeds={} threads={} test_error={} wall={:.2f} s\n", r.size.n, r.size.p,

@@ -1,11 +1,11 @@
-#include "cli/simulation_flags.hpp"
+#include <sobolev_rf/cli/simulation_flags.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
 
-#include "validation/memory_estimate.hpp"
+#include <sobolev_rf/simulation/memory_estimate.hpp>
 
 namespace srf::cli {
 
@@ -36,20 +36,20 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
   cmd.add_option("--solve", f.solve, "auto | primal | dual (auto: the smaller system)")->capture_default_str();
 }
 
-validation::SimulationOptions SimulationFlags::resolve() const {
-  validation::SimulationOptions o = options;
-  if (sketch_scale == "normal") o.sketch_scale = validation::SketchScale::kNormal;
-  else if (sketch_scale == "unit") o.sketch_scale = validation::SketchScale::kUnit;
+simulation::SimulationOptions SimulationFlags::resolve() const {
+  simulation::SimulationOptions o = options;
+  if (sketch_scale == "normal") o.sketch_scale = simulation::SketchScale::kNormal;
+  else if (sketch_scale == "unit") o.sketch_scale = simulation::SketchScale::kUnit;
   else throw std::invalid_argument("--sketch-scale = '" + sketch_scale + "': must be normal or unit");
-  if (solve == "auto") o.solve_method = validation::SolveMethod::kAuto;
-  else if (solve == "primal") o.solve_method = validation::SolveMethod::kPrimal;
-  else if (solve == "dual") o.solve_method = validation::SolveMethod::kDual;
+  if (solve == "auto") o.solve_method = simulation::SolveMethod::kAuto;
+  else if (solve == "primal") o.solve_method = simulation::SolveMethod::kPrimal;
+  else if (solve == "dual") o.solve_method = simulation::SolveMethod::kDual;
   else throw std::invalid_argument("--solve = '" + solve + "': must be auto, primal or dual");
-  o.varpi_mode = varpi_drawn ? validation::VarpiMode::kDrawn : validation::VarpiMode::kGiven;
-  if (test_error == "exact") o.test_error = validation::TestError::kExact;
-  else if (test_error == "sampled") o.test_error = validation::TestError::kSampled;
+  o.varpi_mode = varpi_drawn ? simulation::VarpiMode::kDrawn : simulation::VarpiMode::kGiven;
+  if (test_error == "exact") o.test_error = simulation::TestError::kExact;
+  else if (test_error == "sampled") o.test_error = simulation::TestError::kSampled;
   else throw std::invalid_argument("--test-error = '" + test_error + "': must be exact or sampled");
-  if (o.test_error == validation::TestError::kExact && test_samples_flag && test_samples_flag->count() > 0)
+  if (o.test_error == simulation::TestError::kExact && test_samples_flag && test_samples_flag->count() > 0)
     throw std::invalid_argument("--test-samples = " + std::to_string(o.test_samples) +
                                 ": only with --test-error sampled (the default, exact, uses no test set)");
   if (!max_memory.empty()) o.max_memory_bytes = parse_memory_size(max_memory);
@@ -96,22 +96,22 @@ std::uint64_t parse_memory_size(const std::string& text) {
   return static_cast<std::uint64_t>(bytes);
 }
 
-void check_memory_fits(const theory::ModelParams& params, const validation::SimulationOptions& options) {
-  const validation::AvailableMemory limit = validation::memory_limit(options);
+void check_memory_fits(const model::ModelParams& params, const simulation::SimulationOptions& options) {
+  const simulation::AvailableMemory limit = simulation::memory_limit(options);
   if (limit.bytes == 0) return;
-  const validation::MemoryEstimate e = validation::estimate_peak_memory(params, options);
+  const simulation::MemoryEstimate e = simulation::estimate_peak_memory(params, options);
   if (e.peak_bytes <= limit.bytes) return;
   throw std::invalid_argument("--p = " + std::to_string(options.p) + ": needs about " +
-                              validation::format_bytes(e.peak_bytes) + " of memory (estimated peak, " +
+                              simulation::format_bytes(e.peak_bytes) + " of memory (estimated peak, " +
                               std::to_string(e.concurrent_seeds) + " seed(s) at once), more than the " +
-                              validation::format_bytes(limit.bytes) + " " +
+                              simulation::format_bytes(limit.bytes) + " " +
                               (options.max_memory_bytes > 0 ? "allowed by --max-memory" : "available (" + limit.source + ")") +
                               "; the largest --p that fits is " +
-                              std::to_string(validation::largest_p_that_fits(params, options, limit.bytes)));
+                              std::to_string(simulation::largest_p_that_fits(params, options, limit.bytes)));
 }
 
-theory::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim) {
-  theory::ModelParams p = model.base();
+model::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim) {
+  model::ModelParams p = model.base();
   if (sim.varpi_drawn) {
     if (model.has("varpi"))
       throw std::invalid_argument("--varpi = " + model.text.at("varpi") + ": not allowed with --varpi-drawn");

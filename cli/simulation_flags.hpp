@@ -6,13 +6,13 @@
 
 #include <string>
 
-#include "cli/model_flags.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::cli {
 
 struct SimulationFlags {
-  validation::SimulationOptions options;
+  simulation::SimulationOptions options;
   std::string sketch_scale = "normal";  // normal | unit
   bool varpi_drawn = false;
   std::string solve = "auto";           // auto | primal | dual
@@ -20,7 +20,7 @@ struct SimulationFlags {
   std::string max_memory;               // MiB, or with a unit: 512M, 4G, 2GiB, 1T ("": available)
   CLI::Option* test_samples_flag = nullptr;  // to tell a given --test-samples from the default
   // Fills options.sketch_scale/varpi_mode/solve_method from the strings and validates.
-  validation::SimulationOptions resolve() const;
+  simulation::SimulationOptions resolve() const;
 };
 
 void add_simulation_flags(CLI::App& cmd, SimulationFlags& flags);
@@ -31,11 +31,11 @@ std::uint64_t parse_memory_size(const std::string& text);
 
 // The memory guard with the CLI's names: throws std::invalid_argument naming --p and
 // --max-memory, with the estimate, the limit and the largest --p that fits.
-void check_memory_fits(const theory::ModelParams& params, const validation::SimulationOptions& options);
+void check_memory_fits(const model::ModelParams& params, const simulation::SimulationOptions& options);
 
 // ModelFlags::resolve(), except that with --varpi-drawn the alignment is an output: --varpi
 // must then be absent and is filled with zeros for validation.
-theory::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim);
+model::ModelParams resolve_model(const ModelFlags& model, const SimulationFlags& sim);
 
 
 }  // namespace srf::cli

@@ -4,14 +4,14 @@
 #include <cmath>
 #include <iostream>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "cli/theory_report.hpp"
-#include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
-#include "theory/saddle_point.hpp"
-#include "theory/informed.hpp"
-#include "theory/sketch_scale.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/theory_report.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/theory/informed.hpp>
+#include <sobolev_rf/theory/sketch_scale.hpp>
 
 namespace srf::cli {
 
@@ -28,7 +28,7 @@ struct TheoryFlags {
 };
 
 void run_theory(const TheoryFlags& f) {
-  const theory::ModelParams p = f.model.resolve(f.varpi_average);
+  const model::ModelParams p = f.model.resolve(f.varpi_average);
   const theory::SaddlePointOptions options = f.solver.resolve();
   const bool unit = f.sketch_scale == "unit";
   // An informed direction with --d: its finite-d version (theory/informed.hpp [I.6], k = 0).
@@ -39,14 +39,14 @@ void run_theory(const TheoryFlags& f) {
   if (finite_d_informed && !(f.d > 0)) throw std::invalid_argument("--d = " + std::to_string(f.d) + ": must be > 0");
   if (finite_d_informed && f.varpi_average) throw std::invalid_argument("--varpi-average: not with --informed and --d");
   // Unit-scale sketch V ~ N(0, I/d): the N(0, I) model with beta/d and d Delta_g (theory/sketch_scale.hpp).
-  const theory::ModelParams solved = unit                ? theory::unit_sketch_equivalent(p, f.d)
+  const model::ModelParams solved = unit                ? theory::unit_sketch_equivalent(p, f.d)
                                      : finite_d_informed ? theory::informed_finite_d_equivalent(p, f.d)
                                                          : p;
   theory::TheoryResult r =
       unit ? theory::solve_unit_sketch(p, f.d, options).result : theory::solve_saddle_point(solved, options).result;
   if (finite_d_informed) {
     r.errors = theory::informed_finite_d_errors(r.errors, f.d);
-    r.varpi_law = {r.errors, theory::Errors{}};  // k = 0: no law over a sketch
+    r.varpi_law = {r.errors, model::Errors{}};  // k = 0: no law over a sketch
   }
   if (f.format == "json") {
     nlohmann::json j = report::theory_json(p, r, f.varpi_average);

@@ -1,14 +1,14 @@
-#include "cli/theory_report.hpp"
+#include <sobolev_rf/cli/theory_report.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "theory/varpi_law.hpp"
+#include <sobolev_rf/theory/varpi_law.hpp>
 
 namespace srf::cli {
 
-std::string theory_table(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average,
+std::string theory_table(const model::ModelParams& p, const theory::TheoryResult& r, bool varpi_average,
                          bool full) {
   std::string s = fmt::format("sigma={} teacher={} p/n={:.6g} gamma={:.6g} lambda={:.6g} k={}", p.sigma, p.teacher,
                               1.0 / p.alpha, p.gamma, p.lambda, p.k);
@@ -24,13 +24,13 @@ std::string theory_table(const theory::ModelParams& p, const theory::TheoryResul
   if (varpi_average) {
     s += fmt::format("{:<10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "quantity", "mean", "std", "q05",
                      "q50", "q95", "A0", "A2");
-    for (const auto& [name, field] : theory::error_fields()) {
+    for (const auto& [name, field] : model::error_fields()) {
       const theory::VarpiStatistics st = theory::varpi_statistics(r.varpi_law.A0.*field, r.varpi_law.A2.*field, p.k);
       s += fmt::format("{:<10} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n", name, st.mean,
                        st.std, st.q05, st.q50, st.q95, r.varpi_law.A0.*field, r.varpi_law.A2.*field);
     }
   } else {
-    for (const auto& [name, field] : theory::error_fields())
+    for (const auto& [name, field] : model::error_fields())
       s += fmt::format("{:<10} {:>14.8g}\n", name, r.errors.*field);
   }
   if (r.unpinned_sketch.applies && !varpi_average) {

@@ -2,12 +2,12 @@
 // Turns a TheoryResult into a human table (JSON: report/theory_json.hpp).
 #include <string>
 
-#include "theory/model_params.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::cli {
 
-std::string theory_table(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average,
+std::string theory_table(const model::ModelParams& p, const theory::TheoryResult& r, bool varpi_average,
                          bool full);
 
 }  // namespace srf::cli

@@ -22,18 +22,18 @@
 #include <memory>
 #include <sstream>
 
-#include "cli/commands.hpp"
-#include "cli/model_flags.hpp"
-#include "cli/progress.hpp"
-#include "cli/simulation_flags.hpp"
-#include "cli/simulation_runner.hpp"
-#include "report/comparison_csv.hpp"
-#include "report/theory_json.hpp"
-#include "report/run_metadata.hpp"
-#include "theory/parameter_sweep.hpp"
-#include "theory/points_file.hpp"
-#include "theory/saddle_point.hpp"
-#include "validation/comparison.hpp"
+#include <sobolev_rf/cli/commands.hpp>
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/progress.hpp>
+#include <sobolev_rf/cli/simulation_flags.hpp>
+#include <sobolev_rf/cli/run_flags.hpp>
+#include <sobolev_rf/report/comparison_csv.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/studies/parameter_sweep.hpp>
+#include <sobolev_rf/studies/points_file.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/studies/theory_vs_simulation.hpp>
 
 namespace srf::cli {
 
@@ -49,19 +49,19 @@ struct ValidateArgs {
   int p_large = 0;  // 0: 2p
 };
 
-std::vector<theory::ModelParams> collect_points(const ValidateArgs& a) {
+std::vector<model::ModelParams> collect_points(const ValidateArgs& a) {
   if (!a.points_file.empty()) {
     std::ifstream in(a.points_file);
     if (!in) throw std::invalid_argument("--points = " + a.points_file + ": cannot open for reading");
     // The model flags are the starting point, not validated (a points file may set k and varpi).
-    return theory::read_points(in, a.model.base(), "--points = " + a.points_file);
+    return studies::read_points(in, a.model.base(), "--points = " + a.points_file);
   }
-  const theory::ModelParams base = a.model.resolve();
+  const model::ModelParams base = a.model.resolve();
   if (a.sweep.empty()) return {base};
-  return theory::sweep_points(base, theory::parse_sweep_spec(a.sweep, "--sweep"), "--sweep");
+  return studies::sweep_points(base, studies::parse_sweep_spec(a.sweep, "--sweep"), "--sweep");
 }
 
-std::string describe(const theory::ModelParams& p) {
+std::string describe(const model::ModelParams& p) {
   std::string s = fmt::format("sigma={} teacher={} alpha={:g} (p/n={:g}) gamma={:g} lambda={:g} k={}", p.sigma,
                               p.teacher, p.alpha, 1.0 / p.alpha, p.gamma, p.lambda, p.k);
   if (p.k > 0) {
@@ -85,20 +85,20 @@ void run_validate(const ValidateArgs& a) {
   if (a.sim.sketch_scale != "normal")
     throw std::invalid_argument("--sketch-scale = " + a.sim.sketch_scale +
                                 ": the theory is for the normal sketch scale; use `simulate` for the other");
-  validation::ComparisonOptions cmp;
+  studies::ComparisonOptions cmp;
   cmp.z_threshold = a.z_threshold;
   try {
     cmp.validate();
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(flag_message("z_threshold", e.what()));
   }
-  validation::SimulationOptions small = a.sim.resolve();
+  simulation::SimulationOptions small = a.sim.resolve();
   if (small.seeds < 2) throw std::invalid_argument("--seeds = " + std::to_string(small.seeds) + ": validate needs >= 2 (standard errors)");
-  validation::SimulationOptions large = small;
+  simulation::SimulationOptions large = small;
   large.p = a.p_large > 0 ? a.p_large : 2 * small.p;
   if (a.p_large < 0 || large.p < small.p)
     throw std::invalid_argument("--p-large = " + std::to_string(a.p_large) + ": must be >= --p (0: 2p)");
-  const std::vector<theory::ModelParams> points = collect_points(a);
+  const std::vector<model::ModelParams> points = collect_points(a);
 
   // Every point's simulations at both sizes are (job, seed) tasks of one run: spread over the
   // threads or MPI ranks, resumable, or sliced into job-array shards.
@@ -107,7 +107,7 @@ void run_validate(const ValidateArgs& a) {
     jobs.push_back({point, small});
     jobs.push_back({point, large});
   }
-  SimulationRunner runner(a.run, a.run.output.empty() ? "" : checkpoint_path_for(a.run.output), small.threads,
+  CliRunner runner(a.run, a.run.output.empty() ? "" : distributed::checkpoint_path_for(a.run.output), small.threads,
                           "validate");
   if (!runner.run(jobs)) return;  // a shard: its file is written
 
@@ -116,7 +116,7 @@ void run_validate(const ValidateArgs& a) {
   if (!a.run.output.empty()) csv = std::make_unique<report::ComparisonCsvWriter>(csv_text);
   int disagreements = 0, comparisons = 0;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const validation::PointValidation v = validation::compare_simulations(
+    const studies::PointValidation v = studies::compare_simulations(
         points[i], runner.result(jobs[2 * i]), runner.result(jobs[2 * i + 1]), cmp);
     std::cout << fmt::format("point {}: {}\n", i + 1, describe(v.params));
     std::cout << fmt::format("  theory: {}; simulation: n={} d={} at p={}, n={} d={} at p={}, {} seeds each\n",
@@ -126,15 +126,15 @@ void run_validate(const ValidateArgs& a) {
                              fmt::format("sim p={}", small.p), "z", fmt::format("sim p={}", large.p), "z", "shrinks",
                              "verdict");
     for (const auto& q : v.quantities) {
-      const auto pm = [](const validation::Estimate& e) { return fmt::format("{:.6g} ± {:.2g}", e.mean, e.se); };
+      const auto pm = [](const simulation::Estimate& e) { return fmt::format("{:.6g} ± {:.2g}", e.mean, e.se); };
       const auto z = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.2f}", x); };
-      const bool with_theory = q.verdict != validation::Verdict::kSimulationOnly;
+      const bool with_theory = q.verdict != studies::Verdict::kSimulationOnly;
       std::cout << fmt::format("  {:<9} {:>12} {:>24} {:>7} {:>24} {:>7} {:>7}  {}\n", q.name,
                                with_theory ? fmt::format("{:.6g}", q.theory) : "-", pm(q.small), z(q.z_small),
                                pm(q.large), z(q.z_large), with_theory ? (q.gap_shrinks ? "yes" : "no") : "-",
-                               validation::to_string(q.verdict));
+                               studies::to_string(q.verdict));
       if (with_theory) ++comparisons;
-      if (q.verdict == validation::Verdict::kDisagree) ++disagreements;
+      if (q.verdict == studies::Verdict::kDisagree) ++disagreements;
     }
     if (csv) csv->write_point(static_cast<int>(i + 1), v);
   }
@@ -148,7 +148,7 @@ void run_validate(const ValidateArgs& a) {
                                {"p_large", large.p},
                                {"seeds", small.seeds},
                                {"base_seed", small.base_seed},
-                               {"test_error", small.test_error == validation::TestError::kExact ? "exact" : "sampled"},
+                               {"test_error", small.test_error == simulation::TestError::kExact ? "exact" : "sampled"},
                                {"z_threshold", a.z_threshold}});
   }
   std::cout << fmt::format("validate: {} comparison(s) with theory, {} disagree (|z| > {:g} at p={} and the gap not "

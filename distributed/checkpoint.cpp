@@ -1,4 +1,4 @@
-#include "distributed/checkpoint.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "report/run_metadata.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::distributed {
 
@@ -35,16 +35,16 @@ double double_from_json(const nlohmann::json& j, const std::string& what) {
 
 namespace {
 
-nlohmann::json errors_json(const theory::Errors& e) {
+nlohmann::json errors_json(const model::Errors& e) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, field] : theory::error_fields()) j[name] = double_json(e.*field);
+  for (const auto& [name, field] : model::error_fields()) j[name] = double_json(e.*field);
   return j;
 }
 
-theory::Errors errors_from_json(const nlohmann::json& j, const std::string& what) {
+model::Errors errors_from_json(const nlohmann::json& j, const std::string& what) {
   if (!j.is_object()) throw std::invalid_argument(what + ": must be an object");
-  theory::Errors e;
-  for (const auto& [name, field] : theory::error_fields()) {
+  model::Errors e;
+  for (const auto& [name, field] : model::error_fields()) {
     if (!j.contains(name)) throw std::invalid_argument(what + ": missing '" + name + "'");
     e.*field = double_from_json(j.at(name), what + "." + name);
   }
@@ -65,7 +65,7 @@ int small_int(const nlohmann::json& j, const std::string& what) {
 
 }  // namespace
 
-nlohmann::json seed_result_json(const validation::SeedResult& r) {
+nlohmann::json seed_result_json(const simulation::SeedResult& r) {
   nlohmann::json varpi = nlohmann::json::array();
   for (double v : r.varpi) varpi.push_back(double_json(v));
   return {{"seed_index", r.seed_index},
@@ -76,8 +76,8 @@ nlohmann::json seed_result_json(const validation::SeedResult& r) {
           {"population_truncation_bound", errors_json(r.population_truncation_bound)}};
 }
 
-validation::SeedResult seed_result_from_json(const nlohmann::json& j, const std::string& source) {
-  validation::SeedResult r;
+simulation::SeedResult seed_result_from_json(const nlohmann::json& j, const std::string& source) {
+  simulation::SeedResult r;
   r.seed_index = small_int(member(j, "seed_index", source), source + ": seed_index");
   r.errors = errors_from_json(member(j, "errors", source), source + ": errors");
   const nlohmann::json& varpi = member(j, "varpi", source);
@@ -92,7 +92,7 @@ validation::SeedResult seed_result_from_json(const nlohmann::json& j, const std:
   return r;
 }
 
-SeedRecord make_record(const SimulationJob& job, int seed, const validation::SeedResult& result) {
+SeedRecord make_record(const SimulationJob& job, int seed, const simulation::SeedResult& result) {
   SeedRecord r;
   r.job = job_json(job);
   r.key = r.job.dump();

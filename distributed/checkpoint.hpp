@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "distributed/simulation_job.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/distributed/simulation_job.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::distributed {
 
@@ -29,18 +29,18 @@ nlohmann::json double_json(double x);
 double double_from_json(const nlohmann::json& j, const std::string& what);
 
 // Every field of a SeedResult.
-nlohmann::json seed_result_json(const validation::SeedResult& r);
-validation::SeedResult seed_result_from_json(const nlohmann::json& j, const std::string& source);
+nlohmann::json seed_result_json(const simulation::SeedResult& r);
+simulation::SeedResult seed_result_from_json(const nlohmann::json& j, const std::string& source);
 
 // One finished seed: the job (as job_json), its key, the seed index and the result.
 struct SeedRecord {
   std::string key;       // job_key of the job
   nlohmann::json job;    // job_json
   int seed = 0;
-  validation::SeedResult result;
+  simulation::SeedResult result;
 };
 
-SeedRecord make_record(const SimulationJob& job, int seed, const validation::SeedResult& result);
+SeedRecord make_record(const SimulationJob& job, int seed, const simulation::SeedResult& result);
 
 // The text of one record's line, with its newline.
 std::string record_line(const SeedRecord& r);

@@ -1,4 +1,4 @@
-#include "distributed/executor.hpp"
+#include <sobolev_rf/distributed/executor.hpp>
 
 #include <omp.h>
 
@@ -6,7 +6,7 @@
 #include <exception>
 #include <set>
 
-#include "validation/blas_control.hpp"
+#include <sobolev_rf/simulation/blas_control.hpp>
 
 namespace srf::distributed {
 
@@ -15,8 +15,8 @@ void LocalExecutor::run(const std::vector<SimulationJob>& jobs, const std::vecto
                         const ResultCallback& on_result) {
   threads = threads > 0 ? threads : std::max(1, omp_get_max_threads());
   const auto stopped = [stop] { return stop && stop->load(); };
-  const int previous_blas = validation::blas_threads();
-  validation::set_blas_threads(1);  // the same operations in the same order whatever the threads
+  const int previous_blas = simulation::blas_threads();
+  simulation::set_blas_threads(1);  // the same operations in the same order whatever the threads
   std::exception_ptr failure;
   const long count = static_cast<long>(todo.size());
   if (count >= 2 && threads >= 2) {
@@ -29,7 +29,7 @@ void LocalExecutor::run(const std::vector<SimulationJob>& jobs, const std::vecto
       if (failed) continue;
       try {
         const Task& t = tasks[todo[i]];
-        const validation::SeedResult r = validation::simulate_seed(jobs[t.job].params, jobs[t.job].options, t.seed, 1);
+        const simulation::SeedResult r = simulation::simulate_seed(jobs[t.job].params, jobs[t.job].options, t.seed, 1);
 #pragma omp critical(srf_executor_result)
         on_result(todo[i], r);
       } catch (...) {
@@ -41,13 +41,13 @@ void LocalExecutor::run(const std::vector<SimulationJob>& jobs, const std::vecto
     try {
       for (long i = 0; i < count && !stopped(); ++i) {
         const Task& t = tasks[todo[i]];
-        on_result(todo[i], validation::simulate_seed(jobs[t.job].params, jobs[t.job].options, t.seed, threads));
+        on_result(todo[i], simulation::simulate_seed(jobs[t.job].params, jobs[t.job].options, t.seed, threads));
       }
     } catch (...) {
       failure = std::current_exception();
     }
   }
-  if (previous_blas > 0) validation::set_blas_threads(previous_blas);
+  if (previous_blas > 0) simulation::set_blas_threads(previous_blas);
   if (failure) std::rethrow_exception(failure);
 }
 
@@ -81,7 +81,7 @@ RunSummary run_tasks(const std::vector<SimulationJob>& jobs, ResultStore& store,
   LocalExecutor local;
   Executor& executor = options.executor ? *options.executor : local;
   executor.run(jobs, tasks, unique, options.threads, options.stop,
-               [&](std::size_t t, const validation::SeedResult& r) {
+               [&](std::size_t t, const simulation::SeedResult& r) {
                  const SimulationJob& job = jobs[tasks[t].job];
                  store.insert(keys[tasks[t].job], tasks[t].seed, r);
                  ++s.computed;

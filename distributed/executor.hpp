@@ -9,14 +9,14 @@
 #include <functional>
 #include <vector>
 
-#include "distributed/simulation_job.hpp"
-#include "distributed/task_list.hpp"
+#include <sobolev_rf/distributed/simulation_job.hpp>
+#include <sobolev_rf/distributed/task_list.hpp>
 
 namespace srf::distributed {
 
 // Called with each finished task and its result, one call at a time (never concurrently), in
 // completion order.
-using ResultCallback = std::function<void(std::size_t task, const validation::SeedResult& result)>;
+using ResultCallback = std::function<void(std::size_t task, const simulation::SeedResult& result)>;
 
 class Executor {
  public:
@@ -30,7 +30,7 @@ class Executor {
 
 // This process: with two or more tasks and two or more threads, one task per thread (dynamic
 // schedule, in task order); otherwise one task after another, each sharing the threads in its
-// tiled products, as validation::simulate does. threads 0: OpenMP's default.
+// tiled products, as simulation::simulate does. threads 0: OpenMP's default.
 class LocalExecutor : public Executor {
  public:
   void run(const std::vector<SimulationJob>& jobs, const std::vector<Task>& tasks, const std::vector<std::size_t>& todo,

@@ -1,4 +1,4 @@
-#include "distributed/shards.hpp"
+#include <sobolev_rf/distributed/shards.hpp>
 
 #include <map>
 #include <set>

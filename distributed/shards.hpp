@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "distributed/checkpoint.hpp"
-#include "distributed/task_list.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
+#include <sobolev_rf/distributed/task_list.hpp>
 
 namespace srf::distributed {
 

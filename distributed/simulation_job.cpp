@@ -1,19 +1,19 @@
-#include "distributed/simulation_job.hpp"
+#include <sobolev_rf/distributed/simulation_job.hpp>
 
 #include <stdexcept>
 
-#include "report/theory_json.hpp"
-#include "theory/parameter_registry.hpp"
+#include <sobolev_rf/report/theory_json.hpp>
+#include <sobolev_rf/model/parameter_table.hpp>
 
 namespace srf::distributed {
 
 namespace {
 
-const char* name_of(validation::TestError t) { return t == validation::TestError::kExact ? "exact" : "sampled"; }
-const char* name_of(validation::SketchScale s) { return s == validation::SketchScale::kUnit ? "unit" : "normal"; }
-const char* name_of(validation::VarpiMode m) { return m == validation::VarpiMode::kDrawn ? "drawn" : "given"; }
-const char* name_of(validation::SolveMethod m) {
-  return m == validation::SolveMethod::kPrimal ? "primal" : m == validation::SolveMethod::kDual ? "dual" : "auto";
+const char* name_of(simulation::TestError t) { return t == simulation::TestError::kExact ? "exact" : "sampled"; }
+const char* name_of(simulation::SketchScale s) { return s == simulation::SketchScale::kUnit ? "unit" : "normal"; }
+const char* name_of(simulation::VarpiMode m) { return m == simulation::VarpiMode::kDrawn ? "drawn" : "given"; }
+const char* name_of(simulation::SolveMethod m) {
+  return m == simulation::SolveMethod::kPrimal ? "primal" : m == simulation::SolveMethod::kDual ? "dual" : "auto";
 }
 
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
@@ -54,13 +54,13 @@ E choice(const nlohmann::json& j, const char* name, std::initializer_list<E> val
 }  // namespace
 
 nlohmann::json job_json(const SimulationJob& job) {
-  const validation::SimulationOptions& o = job.options;
+  const simulation::SimulationOptions& o = job.options;
   nlohmann::json j;
   j["params"] = report::params_json(job.params);
   j["p"] = o.p;
   j["test_error"] = name_of(o.test_error);
   // The test set size matters only when there is a test set.
-  j["test_samples"] = o.test_error == validation::TestError::kSampled ? o.test_samples : 0;
+  j["test_samples"] = o.test_error == simulation::TestError::kSampled ? o.test_samples : 0;
   j["population"] = {{"tolerance", o.population.tolerance},
                      {"max_degree", o.population.max_degree},
                      {"series_correlation_cut", o.population.series_correlation_cut}};
@@ -75,23 +75,25 @@ nlohmann::json job_json(const SimulationJob& job) {
 SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) {
   SimulationJob job;
   const nlohmann::json& pj = field(j, "params", source);
-  theory::ModelParams& p = job.params;
+  model::ModelParams& p = job.params;
   // Every parameter of the registry (the one list), in its order (k before varpi).
-  for (const auto& info : theory::model_parameters()) {
+  for (const auto& info : model::model_parameters()) {
     const std::string name(info.name);
-    if (name == "p_over_n") continue;  // derived from alpha
+    if (!info.column || name == "p_over_n") continue;  // shorthands for other fields
     const nlohmann::json& v = field(pj, name.c_str(), source);
     switch (info.type) {
-      case theory::ParameterType::kText:
+      case model::FieldType::kText:
+      case model::FieldType::kChoice:
         if (!v.is_string()) bad(source, "job: parameter '" + name + "' must be a string");
-        theory::set_model_parameter_text(p, name, v.get<std::string>());
+        model::set_model_parameter_text(p, name, v.get<std::string>());
         break;
-      case theory::ParameterType::kInteger:
-      case theory::ParameterType::kReal:
+      case model::FieldType::kBool:
+      case model::FieldType::kInteger:
+      case model::FieldType::kReal:
         if (!v.is_number()) bad(source, "job: parameter '" + name + "' must be a number");
-        theory::set_model_parameter(p, name, v.get<double>());
+        model::set_model_parameter(p, name, v.get<double>());
         break;
-      case theory::ParameterType::kRealList:
+      case model::FieldType::kRealList:
         if (!v.is_array()) bad(source, "job: parameter '" + name + "' must be an array");
         p.varpi.clear();
         for (const auto& x : v) {
@@ -101,15 +103,15 @@ SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) 
         break;
     }
   }
-  validation::SimulationOptions& o = job.options;
+  simulation::SimulationOptions& o = job.options;
   o.seeds = 1;
   const long long pp = integer(j, "p", source);
   if (pp < 1 || pp > 100000000) bad(source, "job: p = " + std::to_string(pp) + " out of range");
   o.p = static_cast<int>(pp);
-  o.test_error = choice(j, "test_error", {validation::TestError::kExact, validation::TestError::kSampled}, source);
+  o.test_error = choice(j, "test_error", {simulation::TestError::kExact, simulation::TestError::kSampled}, source);
   const long long ts = integer(j, "test_samples", source);
   if (ts < 0 || ts > 1000000000) bad(source, "job: test_samples out of range");
-  if (o.test_error == validation::TestError::kSampled) o.test_samples = static_cast<int>(ts);
+  if (o.test_error == simulation::TestError::kSampled) o.test_samples = static_cast<int>(ts);
   const nlohmann::json& pop = field(j, "population", source);
   o.population.tolerance = real(pop, "tolerance", source);
   const long long md = integer(pop, "max_degree", source);
@@ -119,10 +121,10 @@ SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) 
   const long long br = integer(j, "batch_rows", source);
   if (br < 0 || br > 100000000) bad(source, "job: batch_rows out of range");
   o.batch_rows = static_cast<int>(br);
-  o.sketch_scale = choice(j, "sketch_scale", {validation::SketchScale::kNormal, validation::SketchScale::kUnit}, source);
-  o.varpi_mode = choice(j, "varpi_mode", {validation::VarpiMode::kGiven, validation::VarpiMode::kDrawn}, source);
+  o.sketch_scale = choice(j, "sketch_scale", {simulation::SketchScale::kNormal, simulation::SketchScale::kUnit}, source);
+  o.varpi_mode = choice(j, "varpi_mode", {simulation::VarpiMode::kGiven, simulation::VarpiMode::kDrawn}, source);
   o.solve_method = choice(
-      j, "solve", {validation::SolveMethod::kAuto, validation::SolveMethod::kPrimal, validation::SolveMethod::kDual},
+      j, "solve", {simulation::SolveMethod::kAuto, simulation::SolveMethod::kPrimal, simulation::SolveMethod::kDual},
       source);
   const nlohmann::json& bs = field(j, "base_seed", source);
   if (!bs.is_number_unsigned() && !(bs.is_number_integer() && bs.get<long long>() >= 0))

@@ -9,14 +9,14 @@
 
 #include <string>
 
-#include "theory/model_params.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::distributed {
 
 struct SimulationJob {
-  theory::ModelParams params;
-  validation::SimulationOptions options;  // options.seeds: how many seeds this run wants
+  model::ModelParams params;
+  simulation::SimulationOptions options;  // options.seeds: how many seeds this run wants
 };
 
 // The fields that decide a seed's result: {"params": report::params_json, "p", "test_error",

@@ -1,4 +1,4 @@
-#include "distributed/task_list.hpp"
+#include <sobolev_rf/distributed/task_list.hpp>
 
 #include <stdexcept>
 
@@ -31,24 +31,24 @@ bool in_shard(std::size_t task, const Shard& shard) {
   return task % static_cast<std::size_t>(shard.count) == static_cast<std::size_t>(shard.index);
 }
 
-void ResultStore::insert(const std::string& key, int seed, const validation::SeedResult& result) {
+void ResultStore::insert(const std::string& key, int seed, const simulation::SeedResult& result) {
   results_.emplace(std::make_pair(key, seed), result);
 }
 
-const validation::SeedResult* ResultStore::find(const std::string& key, int seed) const {
+const simulation::SeedResult* ResultStore::find(const std::string& key, int seed) const {
   const auto it = results_.find(std::make_pair(key, seed));
   return it == results_.end() ? nullptr : &it->second;
 }
 
-validation::SimulationResult assemble(const SimulationJob& job, const ResultStore& store) {
+simulation::SimulationResult assemble(const SimulationJob& job, const ResultStore& store) {
   const std::string key = job_key(job);
-  std::vector<validation::SeedResult> per_seed;
+  std::vector<simulation::SeedResult> per_seed;
   for (int s = 0; s < job.options.seeds; ++s) {
-    const validation::SeedResult* r = store.find(key, s);
+    const simulation::SeedResult* r = store.find(key, s);
     if (!r) throw std::logic_error("assemble: seed " + std::to_string(s) + " of a job is not finished");
     per_seed.push_back(*r);
   }
-  return validation::summarize_seeds(job.params, job.options, std::move(per_seed));
+  return simulation::summarize_seeds(job.params, job.options, std::move(per_seed));
 }
 
 }  // namespace srf::distributed

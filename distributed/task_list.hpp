@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "distributed/checkpoint.hpp"
-#include "distributed/simulation_job.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
+#include <sobolev_rf/distributed/simulation_job.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::distributed {
 
@@ -35,18 +35,18 @@ bool in_shard(std::size_t task, const Shard& shard);
 // Finished seeds by job key and seed index; the first result stored for a (job, seed) stays.
 class ResultStore {
  public:
-  void insert(const std::string& key, int seed, const validation::SeedResult& result);
+  void insert(const std::string& key, int seed, const simulation::SeedResult& result);
   void insert(const SeedRecord& r) { insert(r.key, r.seed, r.result); }
-  const validation::SeedResult* find(const std::string& key, int seed) const;
+  const simulation::SeedResult* find(const std::string& key, int seed) const;
   std::size_t size() const { return results_.size(); }
 
  private:
-  std::map<std::pair<std::string, int>, validation::SeedResult> results_;
+  std::map<std::pair<std::string, int>, simulation::SeedResult> results_;
 };
 
 // The job's result from the store: its options.seeds seeds in seed order, reduced by
-// validation::summarize_seeds (the same bits whoever computed them). Throws std::logic_error
+// simulation::summarize_seeds (the same bits whoever computed them). Throws std::logic_error
 // when a seed is missing.
-validation::SimulationResult assemble(const SimulationJob& job, const ResultStore& store);
+simulation::SimulationResult assemble(const SimulationJob& job, const ResultStore& store);
 
 }  // namespace srf::distributed

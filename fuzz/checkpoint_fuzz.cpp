@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "distributed/checkpoint.hpp"
-#include "distributed/shards.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
+#include <sobolev_rf/distributed/shards.hpp>
 #include "fuzz_check.hpp"
 
 using namespace srf::distributed;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "plotting/figure_spec.hpp"
+#include <sobolev_rf/plotting/figure_spec.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

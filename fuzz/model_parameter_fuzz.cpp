@@ -1,7 +1,7 @@
-// Fuzzes the numeric flag values: theory::set_model_parameter_text (a value as typed on the
+// Fuzzes the numeric flag values: model::set_model_parameter_text (a value as typed on the
 // command line, in a spec or a points file) followed by ModelParams::validate. The first byte
-// picks the parameter of theory::model_parameters(), the second k (0..8, set first, as a flag
-// --k would be), the rest is the value. Rejection is theory::InvalidParameter; its field names
+// picks the parameter of model::model_parameters(), the second k (0..8, set first, as a flag
+// --k would be), the rest is the value. Rejection is model::InvalidParameter; its field names
 // a registered parameter and its message starts with that name (model_params.hpp).
 #include <cstddef>
 #include <cstdint>
@@ -9,22 +9,22 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "theory/parameter_registry.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  const auto& parameters = srf::theory::model_parameters();
+  const auto& parameters = srf::model::model_parameters();
   const std::string name(parameters[data[0] % parameters.size()].name);
   const std::string text(reinterpret_cast<const char*>(data) + 2, size - 2);
-  srf::theory::ModelParams p;
+  srf::model::ModelParams p;
   p.k = data[1] % 9;
   p.varpi.assign(static_cast<std::size_t>(p.k), 0.5);
   p.rho = 0.0;
   try {
-    srf::theory::set_model_parameter_text(p, name, text);
+    srf::model::set_model_parameter_text(p, name, text);
     p.validate();
-  } catch (const srf::theory::InvalidParameter& e) {
-    SRF_FUZZ_CHECK(srf::theory::find_model_parameter(e.field()) != nullptr);
+  } catch (const srf::model::InvalidParameter& e) {
+    SRF_FUZZ_CHECK(srf::model::find_model_parameter(e.field()) != nullptr);
     SRF_FUZZ_CHECK(std::string(e.what()).rfind(e.field(), 0) == 0);
     return 0;
   }

@@ -1,4 +1,4 @@
-// Fuzzes theory::read_points (CSV files of model points). Rejection is std::invalid_argument;
+// Fuzzes studies::read_points (CSV files of model points). Rejection is std::invalid_argument;
 // an accepted file has at least one point and every point passes ModelParams::validate, as
 // points_file.hpp promises.
 #include <cstddef>
@@ -8,13 +8,13 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "theory/points_file.hpp"
+#include <sobolev_rf/studies/points_file.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-  std::vector<srf::theory::ModelParams> points;
+  std::vector<srf::model::ModelParams> points;
   try {
-    points = srf::theory::read_points(in, srf::theory::ModelParams{}, "fuzz.csv");
+    points = srf::studies::read_points(in, srf::model::ModelParams{}, "fuzz.csv");
   } catch (const std::invalid_argument&) {
     return 0;
   }

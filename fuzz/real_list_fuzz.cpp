@@ -1,6 +1,6 @@
-// Fuzzes theory::parse_real_list (varpi lists: "0.7,-0.3" on the command line, "0.7;-0.3" or
+// Fuzzes model::parse_real_list (varpi lists: "0.7,-0.3" on the command line, "0.7;-0.3" or
 // "0.7 -0.3" in points files). The first byte picks the separator set, the rest is the list.
-// Rejection is theory::InvalidParameter naming the field. An accepted list has at most one
+// Rejection is model::InvalidParameter naming the field. An accepted list has at most one
 // number per separated item.
 #include <algorithm>
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "theory/parameter_registry.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::vector<double> values;
   try {
-    values = srf::theory::parse_real_list(text, "varpi", blanks_and_semicolons);
-  } catch (const srf::theory::InvalidParameter& e) {
+    values = srf::model::parse_real_list(text, "varpi", blanks_and_semicolons);
+  } catch (const srf::model::InvalidParameter& e) {
     SRF_FUZZ_CHECK(e.field() == "varpi");
     SRF_FUZZ_CHECK(std::string(e.what()).rfind("varpi", 0) == 0);
     return 0;

@@ -1,5 +1,5 @@
-// Fuzzes theory::parse_sweep_spec ("name=lo:hi:count[:lin|log]", theory/parameter_sweep.hpp)
-// and, for short sweeps, theory::sweep_points. Rejection is std::invalid_argument. An accepted
+// Fuzzes studies::parse_sweep_spec ("name=lo:hi:count[:lin|log]", theory/parameter_sweep.hpp)
+// and, for short sweeps, studies::sweep_points. Rejection is std::invalid_argument. An accepted
 // sweep names a sweepable parameter, has the announced number of points (one for a single
 // number), finite values with the endpoints as typed, ordered from lo to hi, and every point
 // sweep_points returns passes ModelParams::validate.
@@ -11,18 +11,18 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "theory/parameter_registry.hpp"
-#include "theory/parameter_sweep.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/studies/parameter_sweep.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  srf::theory::Sweep sweep;
+  srf::studies::Sweep sweep;
   try {
-    sweep = srf::theory::parse_sweep_spec(text);
+    sweep = srf::studies::parse_sweep_spec(text);
   } catch (const std::invalid_argument&) {
     return 0;
   }
-  const auto* info = srf::theory::find_model_parameter(sweep.name);
+  const auto* info = srf::model::find_model_parameter(sweep.name);
   SRF_FUZZ_CHECK(info && info->sweepable);
   // The announced count: the third ':'-separated field of the range, or 1 for a single number.
   const std::string range = text.substr(text.find('=') + 1);
@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SRF_FUZZ_CHECK(std::fmin(lo, hi) - slack <= v && v <= std::fmax(lo, hi) + slack);
   }
   if (sweep.values.size() > 64) return 0;
-  std::vector<srf::theory::ModelParams> points;
+  std::vector<srf::model::ModelParams> points;
   try {
-    points = srf::theory::sweep_points(srf::theory::ModelParams{}, sweep);
+    points = srf::studies::sweep_points(srf::model::ModelParams{}, sweep);
   } catch (const std::invalid_argument&) {
     return 0;
   }

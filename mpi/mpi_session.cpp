@@ -1,4 +1,4 @@
-#include "mpi/mpi_session.hpp"
+#include <sobolev_rf/mpi/mpi_session.hpp>
 
 #include <mpi.h>
 #include <omp.h>
@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "distributed/checkpoint.hpp"
-#include "validation/blas_control.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
+#include <sobolev_rf/simulation/blas_control.hpp>
 
 namespace srf::mpi {
 
@@ -119,8 +119,8 @@ class MpiExecutor : public distributed::Executor {
       serve_ranks();
     } else {
       std::thread dispatcher(serve_ranks);
-      const int previous_blas = validation::blas_threads();
-      validation::set_blas_threads(1);
+      const int previous_blas = simulation::blas_threads();
+      simulation::set_blas_threads(1);
       for (;;) {
         std::size_t t;
         {
@@ -131,7 +131,7 @@ class MpiExecutor : public distributed::Executor {
         }
         try {
           const distributed::SimulationJob& job = jobs[tasks[t].job];
-          const validation::SeedResult r = validation::simulate_seed(
+          const simulation::SeedResult r = simulation::simulate_seed(
               job.params, job.options, tasks[t].seed, threads > 0 ? threads : std::max(1, omp_get_max_threads()));
           std::lock_guard<std::mutex> lock(m);
           on_result(t, r);
@@ -140,7 +140,7 @@ class MpiExecutor : public distributed::Executor {
           if (failure.empty()) failure = std::string("rank 0: ") + e.what();
         }
       }
-      if (previous_blas > 0) validation::set_blas_threads(previous_blas);
+      if (previous_blas > 0) simulation::set_blas_threads(previous_blas);
       dispatcher.join();
     }
     if (!failure.empty()) throw std::runtime_error(failure);
@@ -191,7 +191,7 @@ distributed::Executor* Session::executor() { return executor_.get(); }
 
 void Session::serve() {
   if (rank_ == 0 || size_ < 2) return;
-  validation::set_blas_threads(1);
+  simulation::set_blas_threads(1);
   send_text(0, kReady, "");
   for (;;) {
     const MPI_Status st = wait_for_message(0);
@@ -202,7 +202,7 @@ void Session::serve() {
       const nlohmann::json msg = nlohmann::json::parse(text);
       const distributed::SimulationJob job = distributed::job_from_json(msg.at("job"), "task");
       const int threads = msg.at("threads").get<int>();
-      const validation::SeedResult r = validation::simulate_seed(
+      const simulation::SeedResult r = simulation::simulate_seed(
           job.params, job.options, msg.at("seed").get<int>(), threads > 0 ? threads : std::max(1, omp_get_max_threads()));
       send_text(0, kResult, distributed::seed_result_json(r).dump());
     } catch (const std::exception& e) {

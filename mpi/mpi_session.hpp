@@ -11,7 +11,7 @@
 // number of ranks. The other ranks only serve tasks: they print nothing and write no file.
 #include <memory>
 
-#include "distributed/executor.hpp"
+#include <sobolev_rf/distributed/executor.hpp>
 
 namespace srf::mpi {
 

@@ -1,4 +1,4 @@
-#include "numerics/damped_newton.hpp"
+#include <sobolev_rf/numerics/damped_newton.hpp>
 
 #include <cmath>
 #include <sstream>

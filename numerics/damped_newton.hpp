@@ -17,7 +17,7 @@
 #include <limits>
 #include <string>
 
-#include "numerics/solver_summary.hpp"
+#include <sobolev_rf/numerics/solver_summary.hpp>
 
 namespace srf::numerics {
 

@@ -1,4 +1,4 @@
-#include "numerics/gauss_hermite.hpp"
+#include <sobolev_rf/numerics/gauss_hermite.hpp>
 
 #include <gsl/gsl_integration.h>
 

@@ -1,4 +1,4 @@
-#include "numerics/marchenko_pastur.hpp"
+#include <sobolev_rf/numerics/marchenko_pastur.hpp>
 
 #include <cmath>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "numerics/radial_chi_quadrature.hpp"
+#include <sobolev_rf/numerics/radial_chi_quadrature.hpp>
 
 #include <gsl/gsl_integration.h>
 

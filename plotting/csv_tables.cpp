@@ -1,9 +1,9 @@
-#include "plotting/csv_tables.hpp"
+#include <sobolev_rf/plotting/csv_tables.hpp>
 
 #include <filesystem>
 #include <utility>
 
-#include "report/run_metadata.hpp"
+#include <sobolev_rf/report/run_metadata.hpp>
 #include <stdexcept>
 
 namespace srf::plotting {

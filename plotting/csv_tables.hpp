@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "plotting/table_sink.hpp"
+#include <sobolev_rf/plotting/table_sink.hpp>
 
 namespace srf::plotting {
 

@@ -1,4 +1,4 @@
-#include "plotting/figure_data.hpp"
+#include <sobolev_rf/plotting/figure_data.hpp>
 
 #include <fmt/format.h>
 
@@ -8,12 +8,12 @@
 #include <map>
 #include <stdexcept>
 
-#include "plotting/legendre_example.hpp"
-#include "theory/optimal_lambda.hpp"
-#include "theory/training_comparison.hpp"
-#include "theory/parameter_registry.hpp"
-#include "theory/sketch_scale.hpp"
-#include "theory/varpi_law.hpp"
+#include <sobolev_rf/plotting/legendre_example.hpp>
+#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/studies/training_comparison.hpp>
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/theory/sketch_scale.hpp>
+#include <sobolev_rf/theory/varpi_law.hpp>
 
 namespace srf::plotting {
 
@@ -24,11 +24,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : ""; }
 
 const std::vector<std::string>& param_columns() {
-  static const std::vector<std::string> c = theory::model_parameter_header();
+  static const std::vector<std::string> c = model::model_parameter_header();
   return c;
 }
 
-std::vector<std::string> param_cells(const theory::ModelParams& p) { return theory::model_parameter_cells(p); }
+std::vector<std::string> param_cells(const model::ModelParams& p) { return model::model_parameter_cells(p); }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -36,16 +36,16 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 }
 
 // The model at sweep value x of a theory curve (or of its markers).
-theory::ModelParams point_params(const theory::ModelParams& base, const CurveSpec& c, double x) {
-  theory::ModelParams p = base;
-  theory::set_model_parameter(p, c.sweep_name, x);
+model::ModelParams point_params(const model::ModelParams& base, const CurveSpec& c, double x) {
+  model::ModelParams p = base;
+  model::set_model_parameter(p, c.sweep_name, x);
   if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;  // d/p = (d/n)(n/p)
   p.alpha *= c.sample_factor;
   return p;
 }
 
-theory::OptimalLambdaOptions optimal_lambda_options(const CurveSpec& c) {
-  theory::OptimalLambdaOptions o;
+studies::OptimalLambdaOptions optimal_lambda_options(const CurveSpec& c) {
+  studies::OptimalLambdaOptions o;
   o.lambda_min = c.lambda_min;
   o.lambda_max = c.lambda_max;
   o.objective = c.optimise;
@@ -61,7 +61,7 @@ std::vector<T> thin(const std::vector<T>& v, std::size_t max_points) {
   return out;
 }
 
-std::string marker_note(const validation::SimulationOptions& o) {
+std::string marker_note(const simulation::SimulationOptions& o) {
   return fmt::format("p = {}, {} seed{}", o.p, o.seeds, o.seeds == 1 ? "" : "s");
 }
 
@@ -121,8 +121,8 @@ class FigureComputer {
 
   // Panels often show other quantities of the same simulations (test and training error): each
   // distinct (parameters, options) runs once per figure.
-  const validation::SimulationResult& simulate_cached(const theory::ModelParams& p,
-                                                      const validation::SimulationOptions& options) {
+  const simulation::SimulationResult& simulate_cached(const model::ModelParams& p,
+                                                      const simulation::SimulationOptions& options) {
     std::string key;
     for (const auto& cell : param_cells(p)) key += cell + ",";
     key += fmt::format("{},{},{},{},{},{},{}", options.p, options.seeds, options.test_samples, options.base_seed,
@@ -133,9 +133,9 @@ class FigureComputer {
       advance(options.seeds);
       return it->second;
     }
-    validation::SimulationOptions o = options;
+    simulation::SimulationOptions o = options;
     o.on_seed_done = [this](int, int) { advance(); };
-    return simulations_.emplace(key, options_.simulate ? options_.simulate(p, o) : validation::simulate(p, o))
+    return simulations_.emplace(key, options_.simulate ? options_.simulate(p, o) : simulation::simulate(p, o))
         .first->second;
   }
 
@@ -151,17 +151,17 @@ class FigureComputer {
   int theory_curve(const CurveSpec& c, const std::string& file) {
     std::vector<std::string> header = concat({"x"}, param_columns());
     header.push_back("sample_factor");
-    for (const auto& [name, field] : theory::error_fields()) header.emplace_back(name);
+    for (const auto& [name, field] : model::error_fields()) header.emplace_back(name);
     header.insert(header.end(), {"converged", "iterations"});
     table(file, header);
     theory::SaddlePointState state;
     std::vector<theory::SaddlePointState> grid_states;
     int failed = 0;
     for (double x : c.sweep_values) {
-      theory::ModelParams p = point_params(c.params, c, x);
+      model::ModelParams p = point_params(c.params, c, x);
       theory::SaddlePointSolution sol;
       if (c.optimal_lambda) {
-        const theory::OptimalLambda best = theory::optimal_lambda(p, optimal_lambda_options(c), &grid_states);
+        const studies::OptimalLambda best = studies::optimal_lambda(p, optimal_lambda_options(c), &grid_states);
         sol = best.solution;
         p.lambda = best.lambda;
       } else if (c.unit_sketch_d > 0) {
@@ -175,7 +175,7 @@ class FigureComputer {
       if (!ok) ++failed;
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.push_back(num(c.sample_factor));
-      for (const auto& [name, field] : theory::error_fields()) cells.push_back(ok ? num(sol.result.errors.*field) : "");
+      for (const auto& [name, field] : model::error_fields()) cells.push_back(ok ? num(sol.result.errors.*field) : "");
       cells.insert(cells.end(), {ok ? "1" : "0", std::to_string(sol.result.summary.iterations)});
       row(cells);
       advance();
@@ -187,7 +187,7 @@ class FigureComputer {
     const MarkerSpec& m = *c.markers;
     std::vector<std::string> header = concat({"x"}, param_columns());
     header.insert(header.end(), {"sample_factor", "p", "n", "d", "seeds", "sketch_scale"});
-    for (const auto& [name, field] : theory::error_fields()) {
+    for (const auto& [name, field] : model::error_fields()) {
       header.push_back(std::string(name) + "_mean");
       header.push_back(std::string(name) + "_se");
     }
@@ -195,20 +195,20 @@ class FigureComputer {
     table(file, header);
     std::vector<theory::SaddlePointState> grid_states;
     for (double x : m.at) {
-      theory::ModelParams p = point_params(m.params, c, x);
-      if (c.optimal_lambda) p.lambda = theory::optimal_lambda(p, optimal_lambda_options(c), &grid_states).lambda;
+      model::ModelParams p = point_params(m.params, c, x);
+      if (c.optimal_lambda) p.lambda = studies::optimal_lambda(p, optimal_lambda_options(c), &grid_states).lambda;
       if (!std::isfinite(p.lambda)) {  // no converged theory point to take the optimum from
         advance(m.options.seeds);
         continue;
       }
-      const validation::SimulationOptions& o = m.options;
-      const validation::SimulationResult& r = simulate_cached(p, o);
+      const simulation::SimulationOptions& o = m.options;
+      const simulation::SimulationResult& r = simulate_cached(p, o);
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),
                              std::to_string(r.size.d), std::to_string(r.seeds),
-                             o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal"});
-      for (const auto& [name, field] : theory::error_fields()) {
-        const validation::Estimate& e = r.estimate(name);
+                             o.sketch_scale == simulation::SketchScale::kUnit ? "unit" : "normal"});
+      for (const auto& [name, field] : model::error_fields()) {
+        const simulation::Estimate& e = r.estimate(name);
         cells.push_back(num(e.mean));
         cells.push_back(num(e.se));
       }
@@ -223,16 +223,16 @@ class FigureComputer {
     table(file, concat({"x", "y", "gain", "gain_equal_samples", "gain_equal_cost", "l2_value", "l2_cost_value",
                         "sobolev_value", "l2_lambda_opt", "l2_cost_lambda_opt", "sobolev_lambda_opt", "converged"},
                        param_columns()));
-    theory::OptimalLambdaOptions o = optimal_lambda_options(c);
+    studies::OptimalLambdaOptions o = optimal_lambda_options(c);
     int failed = 0;
     for (double y : c.y_values) {
       for (double x : c.sweep_values) {
-        theory::ModelParams p = c.params;
-        theory::set_model_parameter(p, c.sweep_name, x);
+        model::ModelParams p = c.params;
+        model::set_model_parameter(p, c.sweep_name, x);
         if (c.y_name == "noise") p.delta_f = p.delta_g = y;
-        else if (c.y_name != "d_over_n") theory::set_model_parameter(p, c.y_name, y);
+        else if (c.y_name != "d_over_n") model::set_model_parameter(p, c.y_name, y);
         if (c.y_name == "d_over_n") p.gamma = y * p.alpha;
-        const theory::TrainingComparison t = theory::compare_training(p, o);
+        const studies::TrainingComparison t = studies::compare_training(p, o);
         if (!t.converged) ++failed;
         const double gain = c.gain == "equal_cost" ? t.gain_equal_cost : t.gain_equal_samples;
         row(concat({num(x), num(y), t.converged ? num(gain) : "", num(t.gain_equal_samples), num(t.gain_equal_cost),
@@ -255,8 +255,8 @@ class FigureComputer {
     advance();
     if (!sol.result.summary.converged()) return 1;
     for (const auto& q : c.quantities) {
-      const double A0 = theory::error_value(sol.result.varpi_law.A0, q);
-      const double A2 = theory::error_value(sol.result.varpi_law.A2, q);
+      const double A0 = model::error_value(sol.result.varpi_law.A0, q);
+      const double A2 = model::error_value(sol.result.varpi_law.A2, q);
       for (const auto& pt : theory::varpi_law_curve(A0, A2, c.params.k, c.law_points))
         row(concat({q, num(pt.error), num(pt.cdf), num(pt.density), num(A0), num(A2)}, param_cells(c.params)));
     }
@@ -267,10 +267,10 @@ class FigureComputer {
   void varpi_law_markers(const CurveSpec& c, const std::string& file) {
     const MarkerSpec& m = *c.markers;
     table(file, concat({"quantity", "seed", "varpi_norm2", "value", "ecdf", "p", "n", "d"}, param_columns()));
-    const validation::SimulationResult& r = simulate_cached(m.params, m.options);
+    const simulation::SimulationResult& r = simulate_cached(m.params, m.options);
     for (const auto& q : c.quantities) {
-      std::vector<std::pair<double, const validation::SeedResult*>> values;
-      for (const auto& s : r.per_seed) values.emplace_back(theory::error_value(s.errors, q), &s);
+      std::vector<std::pair<double, const simulation::SeedResult*>> values;
+      for (const auto& s : r.per_seed) values.emplace_back(model::error_value(s.errors, q), &s);
       std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       for (std::size_t i = 0; i < values.size(); ++i) {
         double norm2 = 0;
@@ -337,7 +337,7 @@ class FigureComputer {
   TableSink& sink_;
   int total_ = 1;
   int done_ = 0;
-  std::map<std::string, validation::SimulationResult> simulations_;
+  std::map<std::string, simulation::SimulationResult> simulations_;
 };
 
 }  // namespace

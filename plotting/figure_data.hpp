@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "plotting/figure_spec.hpp"
-#include "plotting/table_sink.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/plotting/figure_spec.hpp>
+#include <sobolev_rf/plotting/table_sink.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::plotting {
 
@@ -22,10 +22,10 @@ struct FigureRunOptions {
   MarkerMode markers = MarkerMode::kDefault;
   // Called with (units done, units total) after each theory point and simulated seed; may be empty.
   std::function<void(int, int)> on_progress;
-  // Runs one marker simulation (each distinct one once per figure); empty: validation::simulate.
+  // Runs one marker simulation (each distinct one once per figure); empty: simulation::simulate.
   // A front end routes them through its checkpoint and its MPI ranks (cli/simulation_runner.hpp);
-  // it calls options.on_seed_done once per seed, as validation::simulate does.
-  std::function<validation::SimulationResult(const theory::ModelParams&, const validation::SimulationOptions&)>
+  // it calls options.on_seed_done once per seed, as simulation::simulate does.
+  std::function<simulation::SimulationResult(const model::ModelParams&, const simulation::SimulationOptions&)>
       simulate;
 };
 

@@ -1,12 +1,12 @@
-#include "plotting/figure_output.hpp"
+#include <sobolev_rf/plotting/figure_output.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#include "plotting/csv_tables.hpp"
-#include "plotting/gnuplot_script.hpp"
+#include <sobolev_rf/plotting/csv_tables.hpp>
+#include <sobolev_rf/plotting/gnuplot_script.hpp>
 
 namespace srf::plotting {
 

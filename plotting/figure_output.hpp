@@ -4,8 +4,8 @@
 // file and its full text: every parameter and seed), and the gnuplot script NAME.gp.
 #include <string>
 
-#include "plotting/figure_data.hpp"
-#include "plotting/figure_spec.hpp"
+#include <sobolev_rf/plotting/figure_data.hpp>
+#include <sobolev_rf/plotting/figure_spec.hpp>
 
 namespace srf::plotting {
 

@@ -1,4 +1,4 @@
-#include "plotting/figure_spec.hpp"
+#include <sobolev_rf/plotting/figure_spec.hpp>
 
 #include <fmt/format.h>
 
@@ -11,9 +11,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "theory/parameter_registry.hpp"
-#include "theory/parameter_sweep.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/studies/parameter_sweep.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::plotting {
 
@@ -21,7 +21,7 @@ namespace {
 
 // Keys that set model parameters, in every table that accepts them ([defaults], curves, markers).
 const std::vector<std::string>& model_keys() {
-  static const std::vector<std::string> keys = theory::model_parameter_header();
+  static const std::vector<std::string> keys = model::model_parameter_header();
   return keys;
 }
 
@@ -155,34 +155,36 @@ struct VarpiSetting {
 };
 
 // Applies the model keys present in `t` on top of `p` and `varpi`, by the parameter registry.
-void apply_model_keys(const TableReader& t, theory::ModelParams& p, VarpiSetting& varpi) {
+void apply_model_keys(const TableReader& t, model::ModelParams& p, VarpiSetting& varpi) {
   if (t.has("alpha") && t.has("p_over_n")) t.fail("p_over_n", "give alpha or p_over_n, not both");
-  for (const auto& info : theory::model_parameters()) {
+  for (const auto& info : model::model_parameters()) {
     const std::string_view key = info.name;
     if (!t.has(key)) continue;
     try {
       switch (info.type) {
-        case theory::ParameterType::kText: theory::set_model_parameter_text(p, key, *t.string(key)); break;
-        case theory::ParameterType::kInteger: theory::set_model_parameter(p, key, *t.integer(key)); break;
-        case theory::ParameterType::kReal: {
+        case model::FieldType::kText:
+        case model::FieldType::kChoice: model::set_model_parameter_text(p, key, *t.string(key)); break;
+        case model::FieldType::kBool:
+        case model::FieldType::kInteger: model::set_model_parameter(p, key, *t.integer(key)); break;
+        case model::FieldType::kReal: {
           const double v = *t.number(key);
           if (key == "p_over_n" && !(v > 0)) t.fail(key, "must be > 0");
-          theory::set_model_parameter(p, key, v);
+          model::set_model_parameter(p, key, v);
           break;
         }
-        case theory::ParameterType::kRealList:
+        case model::FieldType::kRealList:
           varpi.set = true;
           varpi.scalar = t.node(key)->is_number();
           varpi.values = *t.numbers(key);
           break;
       }
-    } catch (const theory::InvalidParameter& e) {
+    } catch (const model::InvalidParameter& e) {
       t.fail(key, e.what());
     }
   }
 }
 
-void resolve_varpi(theory::ModelParams& p, const VarpiSetting& varpi) {
+void resolve_varpi(model::ModelParams& p, const VarpiSetting& varpi) {
   if (!varpi.set) {
     // Unset alignment: a plain L2 curve needs none; a Sobolev curve gets the validate() message.
     if (p.k == 0) p.varpi.clear();
@@ -194,7 +196,7 @@ void resolve_varpi(theory::ModelParams& p, const VarpiSetting& varpi) {
   else p.varpi = varpi.values;
 }
 
-void validate_params(const theory::ModelParams& p, const std::string& where) {
+void validate_params(const model::ModelParams& p, const std::string& where) {
   try {
     p.validate();
   } catch (const std::invalid_argument& e) {
@@ -203,14 +205,14 @@ void validate_params(const theory::ModelParams& p, const std::string& where) {
 }
 
 bool is_error_field(const std::string& q) {
-  for (const auto& [name, field] : theory::error_fields())
+  for (const auto& [name, field] : model::error_fields())
     if (q == name) return true;
   return false;
 }
 
 std::vector<std::string> error_field_names() {
   std::vector<std::string> out;
-  for (const auto& [name, field] : theory::error_fields()) out.emplace_back(name);
+  for (const auto& [name, field] : model::error_fields()) out.emplace_back(name);
   return out;
 }
 
@@ -241,14 +243,14 @@ std::vector<double> marker_positions(const TableReader& m, const std::string& x)
   if (m.has("at") && m.has("sweep")) m.fail("at", "give at or sweep, not both");
   if (auto at = m.numbers("at")) return *at;
   if (auto s = m.string("sweep")) {
-    const theory::Sweep sweep = theory::parse_sweep_spec(*s, m.where("sweep") + ": " + m.name() + " key 'sweep'");
+    const studies::Sweep sweep = studies::parse_sweep_spec(*s, m.where("sweep") + ": " + m.name() + " key 'sweep'");
     if (sweep.name != x) m.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + x + "'");
     return sweep.values;
   }
   m.fail("sweep", "markers need `sweep = \"" + x + "=lo:hi:count\"` or `at = [...]`");
 }
 
-MarkerSpec parse_markers(const TableReader& m, const CurveSpec& curve, const theory::ModelParams& curve_params,
+MarkerSpec parse_markers(const TableReader& m, const CurveSpec& curve, const model::ModelParams& curve_params,
                          const VarpiSetting& curve_varpi, const std::string& x) {
   std::vector<std::string> keys = {"sweep", "at", "p", "seeds", "test_samples", "seed", "sketch_scale", "optional"};
   keys.insert(keys.end(), model_keys().begin(), model_keys().end());
@@ -274,11 +276,11 @@ MarkerSpec parse_markers(const TableReader& m, const CurveSpec& curve, const the
     o.base_seed = static_cast<std::uint64_t>(*s);
   }
   if (auto s = m.string("sketch_scale")) {
-    if (*s == "normal") o.sketch_scale = validation::SketchScale::kNormal;
-    else if (*s == "unit") o.sketch_scale = validation::SketchScale::kUnit;
+    if (*s == "normal") o.sketch_scale = simulation::SketchScale::kNormal;
+    else if (*s == "unit") o.sketch_scale = simulation::SketchScale::kUnit;
     else m.fail("sketch_scale", "'" + *s + "' must be normal or unit");
   }
-  o.varpi_mode = curve.kind == CurveKind::kVarpiLaw ? validation::VarpiMode::kDrawn : validation::VarpiMode::kGiven;
+  o.varpi_mode = curve.kind == CurveKind::kVarpiLaw ? simulation::VarpiMode::kDrawn : simulation::VarpiMode::kGiven;
   if (curve.kind == CurveKind::kVarpiLaw && spec.params.k < 1)
     m.fail("k", "the varpi law needs k >= 1 (L2 training has no varpi)");
   if (curve.kind == CurveKind::kVarpiLaw && o.seeds < 5) m.fail("seeds", "an empirical CDF needs at least 5 seeds");
@@ -324,7 +326,7 @@ LegendreSpec parse_legendre(const TableReader& t, CurveKind kind) {
 }
 
 CurveSpec parse_curve(const toml::table& table, const std::string& file, const std::string& name,
-                      const theory::ModelParams& defaults, const VarpiSetting& default_varpi, const PanelSpec& panel) {
+                      const model::ModelParams& defaults, const VarpiSetting& default_varpi, const PanelSpec& panel) {
   const TableReader t(table, file, name);
   CurveSpec c;
   c.source = t.where();
@@ -395,7 +397,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       const auto eq = s->find('=');
       if (eq == std::string::npos || s->substr(0, eq) != "degree")
         t.fail("sweep", "'" + *s + "' must sweep the degree: degree=lo:hi:count");
-      const std::vector<double> values = theory::parse_sweep(s->substr(eq + 1), t.where("sweep") + ": " + name + " key 'sweep'");
+      const std::vector<double> values = studies::parse_sweep(s->substr(eq + 1), t.where("sweep") + ": " + name + " key 'sweep'");
       std::set<int> degrees;
       for (double v : values) {
         if (v < 0 || v > 2000) t.fail("sweep", "degrees must lie in [0, 2000]");
@@ -407,14 +409,14 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     return c;
   }
 
-  theory::ModelParams params = defaults;
+  model::ModelParams params = defaults;
   VarpiSetting varpi = default_varpi;
   apply_model_keys(t, params, varpi);
 
   if (c.kind == CurveKind::kGradientGain) {
     const auto s = t.string("sweep");
     if (!s) t.fail("sweep", "a gradient_gain curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
-    const theory::Sweep sweep = theory::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
+    const studies::Sweep sweep = studies::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
     if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
     c.sweep_name = sweep.name;
     c.sweep_values = sweep.values;
@@ -424,13 +426,13 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     if (eq == std::string::npos) t.fail("sweep_y", "expected NAME=lo:hi:count");
     c.y_name = sy->substr(0, eq);
     if (c.y_name != "noise" && c.y_name != "d_over_n") {
-      const theory::ParameterInfo* info = theory::find_model_parameter(c.y_name);
+      const model::ParameterInfo* info = model::find_model_parameter(c.y_name);
       if (!info || !info->sweepable)
-        t.fail("sweep_y", "'" + c.y_name + "' is not one of noise, d_over_n, " + theory::model_parameter_names(true));
+        t.fail("sweep_y", "'" + c.y_name + "' is not one of noise, d_over_n, " + model::model_parameter_names(true));
     }
     if (c.y_name == c.sweep_name) t.fail("sweep_y", "sweeps the same quantity as `sweep`");
     if (panel.y != c.y_name) t.fail("sweep_y", "sweeps '" + c.y_name + "' but the panel's y is '" + panel.y + "'");
-    c.y_values = theory::parse_sweep(sy->substr(eq + 1), t.where("sweep_y") + ": " + name + " key 'sweep_y'");
+    c.y_values = studies::parse_sweep(sy->substr(eq + 1), t.where("sweep_y") + ": " + name + " key 'sweep_y'");
     c.gain = t.string("gain").value_or("equal_samples");
     if (c.gain != "equal_samples" && c.gain != "equal_cost") t.fail("gain", "'" + c.gain + "' must be equal_samples or equal_cost");
     c.optimal_lambda = true;
@@ -439,7 +441,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   } else if (c.kind == CurveKind::kTheory) {
     const auto s = t.string("sweep");
     if (!s) t.fail("sweep", "a theory curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
-    const theory::Sweep sweep = theory::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
+    const studies::Sweep sweep = studies::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
     if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
     c.sweep_name = sweep.name;
     c.sweep_values = sweep.values;
@@ -484,8 +486,8 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   validate_params(params, c.source + " (" + name + ")");
   for (double v : c.sweep_values) {
     if (c.kind == CurveKind::kGradientGain) break;  // validated point by point when computed
-    theory::ModelParams p = params;
-    theory::set_model_parameter(p, c.sweep_name, v);
+    model::ModelParams p = params;
+    model::set_model_parameter(p, c.sweep_name, v);
     if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;
     p.alpha *= c.sample_factor;
     validate_params(p, fmt::format("{} ({}, {} = {})", t.where("sweep"), name, c.sweep_name, v));
@@ -498,7 +500,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
 }
 
 PanelSpec parse_panel(const toml::table& table, const std::string& file, int index,
-                      const theory::ModelParams& defaults, const VarpiSetting& default_varpi) {
+                      const model::ModelParams& defaults, const VarpiSetting& default_varpi) {
   const std::string name = fmt::format("[[panel]] {}", index + 1);
   const TableReader t(table, file, name);
   t.check_keys({"title", "x", "y", "x_label", "y_label", "log_x", "log_y", "x_range", "y_range", "legend", "curve"});
@@ -507,9 +509,9 @@ PanelSpec parse_panel(const toml::table& table, const std::string& file, int ind
   const auto x = t.string("x");
   if (!x) t.fail("x", "each panel needs its x quantity, e.g. x = \"p_over_n\"");
   p.x = *x;
-  const theory::ParameterInfo* info = theory::find_model_parameter(p.x);
+  const model::ParameterInfo* info = model::find_model_parameter(p.x);
   const bool known = (info && info->sweepable) || p.x == "error" || p.x == "degree" || p.x == "x";
-  if (!known) t.fail("x", "'" + p.x + "' is not one of " + theory::model_parameter_names(true) + ", error, degree, x");
+  if (!known) t.fail("x", "'" + p.x + "' is not one of " + model::model_parameter_names(true) + ", error, degree, x");
   p.y = t.string("y").value_or("");
   p.x_label = t.string("x_label").value_or(p.x == "p_over_n" ? "p/n" : p.x);
   p.y_label = t.string("y_label").value_or("");
@@ -579,7 +581,7 @@ FigureSpec parse_figure_spec_text(const std::string& text, const std::string& pa
     f.columns = *c;
   }
 
-  theory::ModelParams defaults;
+  model::ModelParams defaults;
   VarpiSetting default_varpi;
   if (const toml::table* d = t.table("defaults")) {
     const TableReader dr(*d, path, "[defaults]");

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "plotting/legendre_example.hpp"
-#include "theory/model_params.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/plotting/legendre_example.hpp>
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::plotting {
 
@@ -30,8 +30,8 @@ enum class CurveKind {
 // per-seed errors with varpi drawn).
 struct MarkerSpec {
   std::vector<double> at;             // x values (the panel's x parameter); empty for varpi laws
-  theory::ModelParams params;         // the curve's parameters with the markers' overrides
-  validation::SimulationOptions options;
+  model::ModelParams params;         // the curve's parameters with the markers' overrides
+  simulation::SimulationOptions options;
   bool optional = false;              // expensive: computed only with --all-markers
   std::string source;                 // "file:line" of the markers table, for messages
 };
@@ -39,9 +39,9 @@ struct MarkerSpec {
 struct CurveSpec {
   CurveKind kind = CurveKind::kTheory;
   std::string label;                        // legend text
-  std::vector<std::string> quantities;      // names from theory::error_fields()
+  std::vector<std::string> quantities;      // names from model::error_fields()
   std::vector<std::string> quantity_labels; // legend suffix per quantity (default: the display names of docs/model.md)
-  theory::ModelParams params;               // with the defaults and the curve's keys applied
+  model::ModelParams params;               // with the defaults and the curve's keys applied
   std::string sweep_name;                   // the swept parameter (= the panel's x)
   std::vector<double> sweep_values;         // theory: swept values; legendre_error: degrees
   // Cost-normalised comparison: theory at alpha' = sample_factor * alpha (e.g. L2 trained on

@@ -1,4 +1,4 @@
-#include "plotting/gnuplot_script.hpp"
+#include <sobolev_rf/plotting/gnuplot_script.hpp>
 
 #include <fmt/format.h>
 #include <sys/wait.h>

@@ -4,8 +4,8 @@
 // (pdfcairo) and a PNG (pngcairo), and pipes it to gnuplot.
 #include <string>
 
-#include "plotting/figure_data.hpp"
-#include "plotting/figure_spec.hpp"
+#include <sobolev_rf/plotting/figure_data.hpp>
+#include <sobolev_rf/plotting/figure_spec.hpp>
 
 namespace srf::plotting {
 

@@ -1,4 +1,4 @@
-#include "plotting/legendre_example.hpp"
+#include <sobolev_rf/plotting/legendre_example.hpp>
 
 #include <gsl/gsl_integration.h>
 

@@ -3,7 +3,7 @@
 // as each point finishes.
 #include <ostream>
 
-#include "validation/comparison.hpp"
+#include <sobolev_rf/studies/theory_vs_simulation.hpp>
 
 namespace srf::report {
 
@@ -11,7 +11,7 @@ class ComparisonCsvWriter {
  public:
   explicit ComparisonCsvWriter(std::ostream& out);  // writes the header at once
   // The rows of point number `point` (1-based).
-  void write_point(int point, const validation::PointValidation& v);
+  void write_point(int point, const studies::PointValidation& v);
 
  private:
   std::ostream& out_;

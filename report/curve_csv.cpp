@@ -1,12 +1,12 @@
-#include "report/curve_csv.hpp"
+#include <sobolev_rf/report/curve_csv.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <stdexcept>
 
-#include "theory/parameter_registry.hpp"
-#include "theory/varpi_law.hpp"
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/theory/varpi_law.hpp>
 
 namespace srf::report {
 
@@ -16,9 +16,9 @@ constexpr const char* kLawColumns[] = {"mean", "std", "q05", "q50", "q95", "A0",
 }  // namespace
 
 std::vector<std::string> CurveCsvWriter::columns(bool varpi_average, const std::vector<std::string>& extra_columns) {
-  std::vector<std::string> c = theory::model_parameter_header();
+  std::vector<std::string> c = model::model_parameter_header();
   c.insert(c.end(), extra_columns.begin(), extra_columns.end());
-  for (const auto& [name, field] : theory::error_fields()) {
+  for (const auto& [name, field] : model::error_fields()) {
     c.emplace_back(name);
     if (varpi_average)
       for (const char* s : kLawColumns) c.push_back(std::string(name) + "_" + s);
@@ -64,14 +64,14 @@ CsvResumePoint csv_resume_point(const std::string& text, const std::string& head
   return r;
 }
 
-void CurveCsvWriter::write_row(const theory::ModelParams& p, const theory::TheoryResult& r,
+void CurveCsvWriter::write_row(const model::ModelParams& p, const theory::TheoryResult& r,
                                const std::vector<double>& extra) {
   if (extra.size() != extra_) throw std::invalid_argument("CurveCsvWriter::write_row: wrong number of extra values");
   const bool ok = r.summary.converged();
-  const auto cells = theory::model_parameter_cells(p);
+  const auto cells = model::model_parameter_cells(p);
   for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << cells[i];
   for (double v : extra) out_ << "," << cell(v, true);
-  for (const auto& [name, field] : theory::error_fields()) {
+  for (const auto& [name, field] : model::error_fields()) {
     out_ << "," << cell(r.errors.*field, ok);
     if (varpi_average_) {
       const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "theory/model_params.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::report {
 
@@ -20,7 +20,7 @@ class CurveCsvWriter {
                  bool write_header = true);
   // Writes and flushes one row; a non-converged point has converged = 0 and empty error cells.
   // `extra` holds the values of the extra columns (NaN: empty).
-  void write_row(const theory::ModelParams& p, const theory::TheoryResult& r, const std::vector<double>& extra = {});
+  void write_row(const model::ModelParams& p, const theory::TheoryResult& r, const std::vector<double>& extra = {});
   // The header line (with its newline).
   static std::string header_line(bool varpi_average, const std::vector<std::string>& extra_columns = {});
   // The header's column names.

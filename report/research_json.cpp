@@ -1,16 +1,16 @@
-#include "report/research_json.hpp"
+#include <sobolev_rf/report/research_json.hpp>
 
 #include <cmath>
 
-#include "report/run_metadata.hpp"
-#include "report/theory_json.hpp"
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
 
 namespace srf::report {
 
 namespace {
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-nlohmann::json training_optimum_json(const theory::TrainingOptimum& t, bool varpi_average) {
+nlohmann::json training_optimum_json(const studies::TrainingOptimum& t, bool varpi_average) {
   nlohmann::json j = theory_json(t.params, t.optimum.solution.result, varpi_average);
   j["lambda_opt"] = number(t.optimum.lambda);
   j["lambda_on_boundary"] = t.optimum.on_boundary;
@@ -19,18 +19,18 @@ nlohmann::json training_optimum_json(const theory::TrainingOptimum& t, bool varp
 }
 }  // namespace
 
-nlohmann::json optimum_json(const theory::Optimum& best, const theory::OptimizeOptions& o) {
+nlohmann::json optimum_json(const studies::Optimum& best, const studies::OptimizeOptions& o) {
   nlohmann::json j = theory_json(best.params, best.solution.result, o.lambda.varpi_average);
-  j["over"] = theory::to_string(o.over);
+  j["over"] = studies::to_string(o.over);
   j["objective"] = o.lambda.objective;
   j["varpi_average"] = o.lambda.varpi_average;
   j["value"] = number(best.value);
-  if (o.over != theory::OptimizeOver::kBeta) {
+  if (o.over != studies::OptimizeOver::kBeta) {
     j["lambda_opt"] = number(best.params.lambda);
     j["lambda_range"] = {o.lambda.lambda_min, o.lambda.lambda_max};
     j["lambda_on_boundary"] = best.lambda_on_boundary;
   }
-  if (o.over != theory::OptimizeOver::kLambda) {
+  if (o.over != studies::OptimizeOver::kLambda) {
     j["beta_opt"] = number(best.params.beta);
     j["beta_range"] = {o.beta_min, o.beta_max};
     j["beta_on_boundary"] = best.beta_on_boundary;
@@ -41,8 +41,8 @@ nlohmann::json optimum_json(const theory::Optimum& best, const theory::OptimizeO
   return j;
 }
 
-nlohmann::json training_comparison_json(const theory::ModelParams& p, const theory::OptimalLambdaOptions& o,
-                                        const theory::TrainingComparison& c) {
+nlohmann::json training_comparison_json(const model::ModelParams& p, const studies::OptimalLambdaOptions& o,
+                                        const studies::TrainingComparison& c) {
   nlohmann::json j = params_json(p);
   j["objective"] = o.objective;
   j["varpi_average"] = o.varpi_average;

@@ -1,4 +1,4 @@
-#include "report/run_metadata.hpp"
+#include <sobolev_rf/report/run_metadata.hpp>
 
 #include <fstream>
 #include <stdexcept>

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/theory/saddle_point.hpp>
 
 namespace srf::report {
 

@@ -1,13 +1,14 @@
-#include "report/theory_json.hpp"
+#include <sobolev_rf/report/theory_json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "report/run_metadata.hpp"
-#include "theory/parameter_registry.hpp"
-#include "theory/varpi_law.hpp"
-#include "validation/memory_estimate.hpp"
+#include <sobolev_rf/report/fields_json.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/theory/varpi_law.hpp>
+#include <sobolev_rf/simulation/memory_estimate.hpp>
 
 namespace srf::report {
 
@@ -15,33 +16,11 @@ namespace {
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 }  // namespace
 
-nlohmann::json params_json(const theory::ModelParams& p) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& info : theory::model_parameters()) {
-    const std::string_view n = info.name;
-    if (n == "sigma") j["sigma"] = p.sigma;
-    else if (n == "teacher") j["teacher"] = p.teacher;
-    else if (n == "alpha") j["alpha"] = p.alpha;
-    else if (n == "p_over_n") j["p_over_n"] = 1.0 / p.alpha;
-    else if (n == "gamma") j["gamma"] = p.gamma;
-    else if (n == "lambda") j["lambda"] = p.lambda;
-    else if (n == "k") j["k"] = p.k;
-    else if (n == "beta") j["beta"] = p.beta;
-    else if (n == "delta_f") j["delta_f"] = p.delta_f;
-    else if (n == "delta_g") j["delta_g"] = p.delta_g;
-    else if (n == "rho") j["rho"] = p.rho;
-    else if (n == "varpi") j["varpi"] = p.varpi;
-    else if (n == "informed") j["informed"] = p.informed;
-    else if (n == "beta_inf") j["beta_inf"] = p.beta_inf;
-    else if (n == "alpha_u") j["alpha_u"] = p.alpha_u;
-    else if (n == "delta_u") j["delta_u"] = p.delta_u;
-  }
-  return j;
-}
+nlohmann::json params_json(const model::ModelParams& p) { return fields_json(p, model::model_parameters()); }
 
-nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average) {
+nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResult& r, bool varpi_average) {
   nlohmann::json j = params_json(p);
-  for (const auto& [name, field] : theory::error_fields()) {
+  for (const auto& [name, field] : model::error_fields()) {
     if (varpi_average) {
       const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;
       const theory::VarpiStatistics s = theory::varpi_statistics(A0, A2, p.k);
@@ -76,10 +55,10 @@ nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryRes
   return j;
 }
 
-nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& o,
-                               const validation::SimulationResult& r) {
+nlohmann::json simulation_json(const model::ModelParams& params, const simulation::SimulationOptions& o,
+                               const simulation::SimulationResult& r) {
   nlohmann::json j = params_json(params);  // the same names and layout as `theory`
-  if (o.varpi_mode == validation::VarpiMode::kDrawn) j["varpi"] = nullptr;
+  if (o.varpi_mode == simulation::VarpiMode::kDrawn) j["varpi"] = nullptr;
   j["n"] = r.size.n;
   j["p"] = r.size.p;
   j["d"] = r.size.d;
@@ -88,19 +67,19 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   j["threads"] = r.threads;
   j["seeds_in_parallel"] = r.seeds_in_parallel;
   j["base_seed"] = o.base_seed;
-  j["test_error"] = o.test_error == validation::TestError::kExact ? "exact" : "sampled";
-  if (o.test_error == validation::TestError::kSampled) j["test_samples"] = o.test_samples;
+  j["test_error"] = o.test_error == simulation::TestError::kExact ? "exact" : "sampled";
+  if (o.test_error == simulation::TestError::kSampled) j["test_samples"] = o.test_samples;
   else j["test_samples"] = nullptr;
-  j["sketch_scale"] = o.sketch_scale == validation::SketchScale::kUnit ? "unit" : "normal";
-  j["varpi_mode"] = o.varpi_mode == validation::VarpiMode::kDrawn ? "drawn" : "given";
+  j["sketch_scale"] = o.sketch_scale == simulation::SketchScale::kUnit ? "unit" : "normal";
+  j["varpi_mode"] = o.varpi_mode == simulation::VarpiMode::kDrawn ? "drawn" : "given";
   for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
   // Exact errors: the largest truncation bound over the seeds, per error; sampled: the per-seed
   // standard errors of the test-set means.
-  const bool exact = o.test_error == validation::TestError::kExact;
+  const bool exact = o.test_error == simulation::TestError::kExact;
   static const char* const gen_names[] = {"gen_f", "gen_g", "gen_h1", "gen_grad", "gen_inf"};
   if (exact) {
     nlohmann::json bound;
-    for (const auto& [name, field] : theory::error_fields()) {
+    for (const auto& [name, field] : model::error_fields()) {
       if (std::string(name).rfind("gen_", 0) != 0) continue;
       double worst = 0;
       for (const auto& s : r.per_seed) worst = std::max(worst, s.population_truncation_bound.*field);
@@ -111,9 +90,9 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   nlohmann::json seeds = nlohmann::json::array();
   for (const auto& s : r.per_seed) {
     nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", s.primal ? "primal" : "dual"}};
-    for (const auto& [name, field] : theory::error_fields()) js[name] = s.errors.*field;
+    for (const auto& [name, field] : model::error_fields()) js[name] = s.errors.*field;
     nlohmann::json extra;
-    for (const auto& [name, field] : theory::error_fields())
+    for (const auto& [name, field] : model::error_fields())
       for (const char* g : gen_names)
         if (std::string(name) == g) extra[name] = exact ? s.population_truncation_bound.*field : s.test_se.*field;
     js[exact ? "population_truncation_bound" : "test_se"] = extra;
@@ -122,7 +101,7 @@ nlohmann::json simulation_json(const theory::ModelParams& params, const validati
   j["per_seed"] = seeds;
   j["wall_seconds"] = r.wall_seconds;
   j["version"] = version();
-  j["estimated_peak_bytes"] = validation::estimate_peak_memory(params, o).peak_bytes;  // the memory guard's figure
+  j["estimated_peak_bytes"] = simulation::estimate_peak_memory(params, o).peak_bytes;  // the memory guard's figure
   return j;
 }
 

@@ -3,23 +3,23 @@
 // Python package (which returns the same keys as dicts).
 #include <nlohmann/json.hpp>
 
-#include "theory/model_params.hpp"
-#include "theory/theory_result.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::report {
 
 // The parameters, flat: sigma, teacher, alpha, p_over_n, gamma, lambda, k, beta, delta_f,
 // delta_g, rho, varpi.
-nlohmann::json params_json(const theory::ModelParams& p);
+nlohmann::json params_json(const model::ModelParams& p);
 
 // Errors, convergence fields (converged, termination, message, iterations, residual) and order
 // parameters. With varpi_average each error is {"mean","std","q05","q50","q95","A0","A2"}.
 // Non-finite numbers are null.
-nlohmann::json theory_json(const theory::ModelParams& p, const theory::TheoryResult& r, bool varpi_average);
+nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResult& r, bool varpi_average);
 
 // The parameters, sizes, options, {"mean","se"} per error, per-seed values and wall_seconds.
-nlohmann::json simulation_json(const theory::ModelParams& params, const validation::SimulationOptions& options,
-                               const validation::SimulationResult& result);
+nlohmann::json simulation_json(const model::ModelParams& params, const simulation::SimulationOptions& options,
+                               const simulation::SimulationResult& result);
 
 }  // namespace srf::report

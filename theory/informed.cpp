@@ -1,15 +1,15 @@
 // Informed gradient projection in the limit. Symbols: docs/theory/informed.md.
-#include "theory/informed.hpp"
+#include <sobolev_rf/theory/informed.hpp>
 
 #include <cmath>
 #include <sstream>
 #include <string>
 
-#include "theory/activation.hpp"
+#include <sobolev_rf/model/activation.hpp>
 
 namespace srf::theory {
 
-double informed_overlap_sq(const ModelParams& params, const GaussianConstants& phi) {
+double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
   if (params.informed == "oracle") return 1.0;
   if (params.informed != "estimated") return 0.0;
   if (params.delta_u == 0.0) return 1.0;  // every sample is a multiple of theta0
@@ -19,7 +19,7 @@ double informed_overlap_sq(const ModelParams& params, const GaussianConstants& p
   return (ell * ell - c) / (ell * (ell + c));
 }
 
-InformedShift informed_shift(const ModelParams& params, const GaussianConstants& sigma, const GaussianConstants& phi,
+InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
                              double m0, double Gamma00, double scale) {
   InformedShift s;
   if (!params.has_informed()) return s;
@@ -39,17 +39,17 @@ InformedShift informed_shift(const ModelParams& params, const GaussianConstants&
 
 namespace srf::theory {
 
-ModelParams informed_finite_d_equivalent(const ModelParams& p, double d) {
+model::ModelParams informed_finite_d_equivalent(const model::ModelParams& p, double d) {
   if (!std::isfinite(d) || !(d > 0)) {
     std::ostringstream os;
     os << "d = " << d << ": must be finite and > 0 (the input dimension of the finite-d version)";
-    throw InvalidParameter("d", os.str());
+    throw model::InvalidParameter("d", os.str());
   }
-  if (p.k != 0) throw InvalidParameter("k", "k = " + std::to_string(p.k) + ": the finite-d informed version needs k = 0");
-  if (!p.has_informed()) throw InvalidParameter("informed", "informed = none: no informed direction to map");
+  if (p.k != 0) throw model::InvalidParameter("k", "k = " + std::to_string(p.k) + ": the finite-d informed version needs k = 0");
+  if (!p.has_informed()) throw model::InvalidParameter("informed", "informed = none: no informed direction to map");
   p.validate();
-  const double t = std::sqrt(informed_overlap_sq(p, gaussian_constants(activation(p.teacher))));
-  ModelParams q = p;
+  const double t = std::sqrt(informed_overlap_sq(p, model::gaussian_constants(model::activation(p.teacher))));
+  model::ModelParams q = p;
   q.informed = "none";
   q.k = 1;
   q.varpi = {std::sqrt(d) * t};
@@ -59,8 +59,8 @@ ModelParams informed_finite_d_equivalent(const ModelParams& p, double d) {
   return q;
 }
 
-Errors informed_finite_d_errors(const Errors& e, double d) {
-  Errors u = e;
+model::Errors informed_finite_d_errors(const model::Errors& e, double d) {
+  model::Errors u = e;
   u.train_inf = e.train_g / d;
   u.gen_inf = e.gen_g / d;
   u.train_g = 0.0;

@@ -5,9 +5,9 @@
 // only the x-constant part kappa_1 a^T w survives the limit, so the term is the rank-one
 // deterministic spike beta_inf (t mu_1 - kappa_1 a^T w)^2 (t = u . theta0): level 1 is
 // unchanged and level 2 sees the signal field g shifted in its function component.
-#include "theory/gaussian_equivalence.hpp"
-#include "theory/model_params.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::theory {
 
@@ -16,7 +16,7 @@ namespace srf::theory {
 // ell = E phi'(xi)^2 / Delta_u and aspect ratio c = d / n_u = gamma / alpha_u:
 //   t^2 = (ell^2 - c) / (ell (ell + c))  if ell^2 > c,  else 0;   t^2 = 1 at Delta_u = 0.
 // 0 for informed = none. `phi` are the teacher's constants.
-double informed_overlap_sq(const ModelParams& params, const GaussianConstants& phi);
+double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi);
 
 // [I.2] The shift of the function component of the signal field g (level 2, [D.4.1]):
 //   delta = beta_inf kappa_1 (mu_1 - kappa_1 m0) / (scale + beta_inf kappa_1^2 Gamma_00),
@@ -34,7 +34,7 @@ struct InformedShift {
   double gen_inf = 0;
   double train_inf = 0;
 };
-InformedShift informed_shift(const ModelParams& params, const GaussianConstants& sigma, const GaussianConstants& phi,
+InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
                              double m0, double Gamma00, double scale);
 
 }  // namespace srf::theory
@@ -50,9 +50,9 @@ namespace srf::theory {
 // lambda, the regime of the trap), not at large lambda (use the limit there).
 // t = sqrt(informed_overlap_sq). Throws InvalidParameter for k != 0, informed = none, or d not
 // finite and > 0.
-ModelParams informed_finite_d_equivalent(const ModelParams& p, double d);
+model::ModelParams informed_finite_d_equivalent(const model::ModelParams& p, double d);
 // The errors of that model as the informed model reports them: train_inf = train_g / d,
 // gen_inf = gen_g / d, train_g = gen_g = 0, gen_h1 = gen_f.
-Errors informed_finite_d_errors(const Errors& equivalent, double d);
+model::Errors informed_finite_d_errors(const model::Errors& equivalent, double d);
 
 }  // namespace srf::theory

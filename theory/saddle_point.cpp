@@ -2,7 +2,7 @@
 // lambda continuation; then the second level at the solution. Equations and symbols:
 // docs/theory/derivation.md (sections cited as [D.x]); the outer equation is in
 // theory/outer_equation.cpp ([D.2]), the errors in theory/error_formulas.cpp ([D.4]-[D.6]).
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/theory/saddle_point.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -12,11 +12,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "numerics/damped_newton.hpp"
-#include "theory/activation.hpp"
-#include "theory/error_formulas.hpp"
-#include "theory/gaussian_equivalence.hpp"
-#include "theory/outer_equation.hpp"
+#include <sobolev_rf/numerics/damped_newton.hpp>
+#include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/theory/detail/error_formulas.hpp>
+#include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/theory/detail/outer_equation.hpp>
 
 namespace srf::theory {
 
@@ -127,9 +127,9 @@ std::string fmt_sci(double v) {
   return buf;
 }
 
-Errors errors_nan() {
-  Errors e;
-  for (const auto& f : error_fields()) e.*(f.second) = kNaN;
+model::Errors errors_nan() {
+  model::Errors e;
+  for (const auto& f : model::error_fields()) e.*(f.second) = kNaN;
   return e;
 }
 
@@ -156,9 +156,9 @@ struct Ridgeless {
   std::string reason;
   std::string distance;  // how far p/n is from the threshold, for a failure message
 };
-Ridgeless ridgeless_regime(const ModelParams& p) {
+Ridgeless ridgeless_regime(const model::ModelParams& p) {
   Ridgeless r;
-  const GaussianConstants sig = gaussian_constants(activation(p.sigma));
+  const model::GaussianConstants sig = model::gaussian_constants(model::activation(p.sigma));
   const bool gradient_block = has_gradient_block(p.k, sig);
   // (Relative to the second moments: the constants come from quadrature.)
   if (!(sig.kappa_star_sq > 1e-12 * sig.second_moment) ||
@@ -196,14 +196,14 @@ namespace {
 // law, and with it --varpi-average, is the law of that mean), gen_h1 = gen_f + gen_g, and the law
 // itself (UnpinnedSketchLaw) goes alongside. train_g (a training residual of gradients the fit never
 // saw) has no such formula: NaN.
-SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const SaddlePointOptions& options,
+SaddlePointSolution solve_unpinned_sketch(const model::ModelParams& params, const SaddlePointOptions& options,
                                           const SaddlePointState& warm) {
-  ModelParams l2 = params;
+  model::ModelParams l2 = params;
   l2.k = 0;
   l2.varpi.clear();
   SaddlePointSolution out = solve_saddle_point(l2, options, warm);
   TheoryResult& r = out.result;
-  for (Errors* e : {&r.errors, &r.varpi_law.A0, &r.varpi_law.A2}) e->train_g = e->gen_g = e->gen_h1 = kNaN;
+  for (model::Errors* e : {&r.errors, &r.varpi_law.A0, &r.varpi_law.A2}) e->train_g = e->gen_g = e->gen_h1 = kNaN;
   if (!r.summary.converged()) return out;
   double m = kNaN, q_s = kNaN, q_w = kNaN;
   for (const auto& [name, value] : r.order_parameters) {
@@ -211,9 +211,9 @@ SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const Saddl
     if (name == "q_s") q_s = value;
     if (name == "q_w") q_w = value;
   }
-  const GaussianConstants sig = gaussian_constants(activation(params.sigma));
-  const GaussianConstants phi = gaussian_constants(activation(params.teacher));
-  const bool useful = activation(params.teacher).has_useful_gradient;
+  const model::GaussianConstants sig = model::gaussian_constants(model::activation(params.sigma));
+  const model::GaussianConstants phi = model::gaussian_constants(model::activation(params.teacher));
+  const bool useful = model::activation(params.teacher).has_useful_gradient;
   r.unpinned_sketch = unpinned_sketch_law(sig, phi, useful, params.varpi, m, q_s, q_w);
   const UnpinnedGenGMean mean = unpinned_gen_g_mean(sig, phi, useful, params.k, m, q_s, q_w);
   double varpi2 = 0;
@@ -231,7 +231,7 @@ SaddlePointSolution solve_unpinned_sketch(const ModelParams& params, const Saddl
 
 }  // namespace
 
-SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options,
+SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const SaddlePointOptions& options,
                                        const SaddlePointState& warm) {
   params.validate();
   options.validate();
@@ -308,8 +308,8 @@ SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePo
   out.result.varpi_law.A0 = second.errors_at(zero, nullptr);
   if (params.k) {
     unit[0] = 1.0;
-    const Errors e1 = second.errors_at(unit, nullptr);
-    for (const auto& f : error_fields())
+    const model::Errors e1 = second.errors_at(unit, nullptr);
+    for (const auto& f : model::error_fields())
       out.result.varpi_law.A2.*(f.second) = e1.*(f.second) - out.result.varpi_law.A0.*(f.second);
   }
   const int K = params.k + 1;

@@ -5,9 +5,9 @@
 // the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.
 #include <Eigen/Dense>
 
-#include "numerics/damped_newton.hpp"
-#include "theory/model_params.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/numerics/damped_newton.hpp>
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::theory {
 
@@ -66,11 +66,11 @@ struct SaddlePointSolution {
 // lambda = 0 is the limit lambda -> 0+ (the minimum-norm / least-squares solution), solved in
 // the limit equations [D.14]; exactly at the interpolation threshold p/n = k + 1 the errors
 // diverge, and the summary says so (termination kNonFinite).
-SaddlePointSolution solve_saddle_point(const ModelParams& params, const SaddlePointOptions& options = {},
+SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const SaddlePointOptions& options = {},
                                        const SaddlePointState& warm_start = {});
 
 // Convenience: the result alone.
-inline TheoryResult solve_theory(const ModelParams& params, const SaddlePointOptions& options = {}) {
+inline TheoryResult solve_theory(const model::ModelParams& params, const SaddlePointOptions& options = {}) {
   return solve_saddle_point(params, options).result;
 }
 

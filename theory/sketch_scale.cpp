@@ -1,4 +1,4 @@
-#include "theory/sketch_scale.hpp"
+#include <sobolev_rf/theory/sketch_scale.hpp>
 
 #include <cmath>
 #include <utility>
@@ -6,20 +6,20 @@
 
 namespace srf::theory {
 
-ModelParams unit_sketch_equivalent(const ModelParams& p, double d) {
+model::ModelParams unit_sketch_equivalent(const model::ModelParams& p, double d) {
   if (!std::isfinite(d) || !(d > 0)) {
     std::ostringstream os;
     os << "d = " << d << ": must be finite and > 0 (the input dimension of the unit-scale sketch)";
-    throw InvalidParameter("d", os.str());
+    throw model::InvalidParameter("d", os.str());
   }
-  ModelParams q = p;
+  model::ModelParams q = p;
   q.beta = p.beta / d;
   q.delta_g = p.delta_g * d;
   return q;
 }
 
-Errors unit_sketch_errors(const Errors& e, double d) {
-  Errors u = e;
+model::Errors unit_sketch_errors(const model::Errors& e, double d) {
+  model::Errors u = e;
   u.train_g = e.train_g / d;
   u.gen_g = e.gen_g / d;
   u.gen_h1 = e.gen_f + u.gen_g;
@@ -41,7 +41,7 @@ TheoryResult unit_sketch_result(TheoryResult r, double d) {
   return r;
 }
 
-SaddlePointSolution solve_unit_sketch(const ModelParams& p, double d, const SaddlePointOptions& options,
+SaddlePointSolution solve_unit_sketch(const model::ModelParams& p, double d, const SaddlePointOptions& options,
                                       const SaddlePointState& warm_start) {
   SaddlePointSolution sol = solve_saddle_point(unit_sketch_equivalent(p, d), options, warm_start);
   sol.result = unit_sketch_result(std::move(sol.result), d);

@@ -7,25 +7,25 @@
 // N(0, I) scale (varpi stays the N(0, I)-scale alignment, as the simulator takes it). The
 // sketched-gradient errors (train_g, gen_g) are measured with the unit-scale V: 1/d times the
 // N(0, I)-scale ones, and gen_h1 = gen_f + gen_g accordingly.
-#include "theory/model_params.hpp"
-#include "theory/saddle_point.hpp"
-#include "theory/theory_result.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::theory {
 
 // The N(0, I)-sketch model equivalent to `p` with a unit-scale sketch at input dimension d > 0:
 // beta/d and d Delta_g. Throws InvalidParameter("d", ...) for d not finite and > 0.
-ModelParams unit_sketch_equivalent(const ModelParams& p, double d);
+model::ModelParams unit_sketch_equivalent(const model::ModelParams& p, double d);
 
 // The errors of the equivalent model as the unit-scale sketch measures them (train_g, gen_g / d).
-Errors unit_sketch_errors(const Errors& equivalent, double d);
+model::Errors unit_sketch_errors(const model::Errors& equivalent, double d);
 
 // The same for a whole result (errors and the varpi law A0, A2, which scale alike).
 TheoryResult unit_sketch_result(TheoryResult equivalent, double d);
 
 // The saddle point of the unit-scale sketch at input dimension d: the equivalent model solved
 // (its state warm-starts the next point of a curve) and its result as the unit sketch measures it.
-SaddlePointSolution solve_unit_sketch(const ModelParams& p, double d, const SaddlePointOptions& options = {},
+SaddlePointSolution solve_unit_sketch(const model::ModelParams& p, double d, const SaddlePointOptions& options = {},
                                       const SaddlePointState& warm_start = {});
 
 }  // namespace srf::theory

@@ -7,45 +7,17 @@
 #include <utility>
 #include <vector>
 
-#include "numerics/solver_summary.hpp"
+#include <sobolev_rf/model/errors.hpp>
+#include <sobolev_rf/numerics/solver_summary.hpp>
 
 namespace srf::theory {
-
-struct Errors {
-  double train_f = 0;   // (1/n) sum (y - f)^2
-  double train_g = 0;   // (1/n) sum |g - V^T grad f|^2   (0 when k = 0)
-  double gen_f = 0;     // E (phi(omega) - f(x))^2, noiseless
-  double gen_g = 0;     // E |varpi phi'(omega) - V^T grad f(x)|^2, noiseless
-  double gen_h1 = 0;    // gen_f + gen_g
-  double gen_grad = 0;  // E |phi'(omega) theta0 - grad f(x)|^2
-  double train_inf = 0;  // (1/n) sum (u.g_i - u.grad f(x_i))^2, u the informed direction (0 without one)
-  double gen_inf = 0;    // E (u.(phi'(omega) theta0 - grad f(x)))^2, noiseless (0 without one)
-};
-
-// Names and accessors of the reported errors, in the order of docs/model.md (for tables, CSV, JSON).
-inline const std::vector<std::pair<const char*, double Errors::*>>& error_fields() {
-  static const std::vector<std::pair<const char*, double Errors::*>> f = {
-      {"train_f", &Errors::train_f}, {"train_g", &Errors::train_g}, {"gen_f", &Errors::gen_f},
-      {"gen_g", &Errors::gen_g},     {"gen_h1", &Errors::gen_h1},   {"gen_grad", &Errors::gen_grad},
-      {"train_inf", &Errors::train_inf}, {"gen_inf", &Errors::gen_inf}};
-  return f;
-}
-
-// The error named `name` (a name of error_fields()); throws std::invalid_argument otherwise.
-inline double error_value(const Errors& e, std::string_view name) {
-  for (const auto& [n, field] : error_fields())
-    if (name == n) return e.*field;
-  std::string known;
-  for (const auto& [n, field] : error_fields()) known += (known.empty() ? "" : ", ") + std::string(n);
-  throw std::invalid_argument("unknown error '" + std::string(name) + "'; known: " + known);
-}
 
 // Over the sketch draw varpi ~ N(0, I_k) every error is exactly A0 + A2 |varpi|^2
 // (docs/theory: the errors are quadratic and rotation invariant in varpi), i.e. an affine
 // function of a chi-square variable with k degrees of freedom.
 struct VarpiLaw {
-  Errors A0;  // the error at varpi = 0
-  Errors A2;  // coefficient of |varpi|^2
+  model::Errors A0;  // the error at varpi = 0
+  model::Errors A2;  // coefficient of |varpi|^2
 };
 
 // beta = 0 with k > 0 [D.11]: the loss ignores the gradient labels, so the student is the L2
@@ -65,7 +37,7 @@ struct UnpinnedSketchLaw {
 
 struct TheoryResult {
   numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
-  Errors errors;                    // at the requested varpi
+  model::Errors errors;                    // at the requested varpi
   VarpiLaw varpi_law;               // A2 = 0 when k = 0
   UnpinnedSketchLaw unpinned_sketch;  // beta = 0 with k > 0 only
   // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.

@@ -1,4 +1,4 @@
-#include "theory/varpi_law.hpp"
+#include <sobolev_rf/theory/varpi_law.hpp>
 
 #include <boost/math/distributions/chi_squared.hpp>
 

@@ -2,8 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/model_flags.hpp"
-#include "cli/simulation_flags.hpp"
+#include <sobolev_rf/cli/model_flags.hpp>
+#include <sobolev_rf/cli/simulation_flags.hpp>
 
 namespace srf::python {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "theory/model_params.hpp"
-#include "theory/saddle_point.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace srf::python {
 
@@ -20,16 +20,16 @@ struct FlagSets {
 };
 
 struct Arguments {
-  theory::ModelParams model;               // validated
+  model::ModelParams model;               // validated
   theory::SaddlePointOptions solver;       // validated (defaults unless FlagSets::solver)
-  validation::SimulationOptions simulation;  // validated (defaults unless FlagSets::simulation)
+  simulation::SimulationOptions simulation;  // validated (defaults unless FlagSets::simulation)
   // The simulation words as given (e.g. varpi drawn, sketch scale), for checks a command adds.
   bool varpi_drawn = false;
   std::string sketch_scale = "normal";
 };
 
 // Parses `words` (flags and values in command-line order). Throws CLI::ParseError for an
-// unknown flag or a malformed value, theory::InvalidParameter or std::invalid_argument for a
+// unknown flag or a malformed value, model::InvalidParameter or std::invalid_argument for a
 // bad value (the caller maps them to ValueError with the CLI's one-line message).
 // `validate_model` = false leaves the model unvalidated (a sweep sets the swept value first).
 Arguments parse_arguments(const std::vector<std::string>& words, const FlagSets& sets, bool validate_model = true);

@@ -13,27 +13,27 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/model_flags.hpp"
+#include <sobolev_rf/cli/model_flags.hpp>
 #include "cli_arguments.hpp"
 #include "interruptible.hpp"
 #include "json_to_python.hpp"
-#include "plotting/figure_output.hpp"
-#include "plotting/figure_data.hpp"
-#include "plotting/figure_spec.hpp"
-#include "plotting/gnuplot_script.hpp"
-#include "report/comparison_csv.hpp"
-#include "report/curve_csv.hpp"
-#include "report/run_metadata.hpp"
-#include "report/research_json.hpp"
-#include "report/theory_json.hpp"
-#include "theory/curve.hpp"
-#include "theory/optimal_lambda.hpp"
-#include "theory/parameter_registry.hpp"
-#include "theory/parameter_sweep.hpp"
-#include "theory/points_file.hpp"
-#include "theory/saddle_point.hpp"
-#include "validation/comparison.hpp"
-#include "validation/simulator.hpp"
+#include <sobolev_rf/plotting/figure_output.hpp>
+#include <sobolev_rf/plotting/figure_data.hpp>
+#include <sobolev_rf/plotting/figure_spec.hpp>
+#include <sobolev_rf/plotting/gnuplot_script.hpp>
+#include <sobolev_rf/report/comparison_csv.hpp>
+#include <sobolev_rf/report/curve_csv.hpp>
+#include <sobolev_rf/report/run_metadata.hpp>
+#include <sobolev_rf/report/research_json.hpp>
+#include <sobolev_rf/report/theory_json.hpp>
+#include <sobolev_rf/studies/curve.hpp>
+#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/studies/parameter_sweep.hpp>
+#include <sobolev_rf/studies/points_file.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/studies/theory_vs_simulation.hpp>
+#include <sobolev_rf/simulation/simulator.hpp>
 
 namespace py = pybind11;
 
@@ -85,13 +85,13 @@ double parse_seconds(const Words& words, int repeats) {
 
 // A sweep given as "name=lo:hi:count[:log]" (`text`), or as a name and explicit values. The name
 // is checked by the CLI's sweep parser (so are its messages), on the first value.
-theory::Sweep make_sweep(const std::string& text, const std::string& name, const std::vector<double>& values) {
-  if (!text.empty()) return theory::parse_sweep_spec(text, "--sweep");
+studies::Sweep make_sweep(const std::string& text, const std::string& name, const std::vector<double>& values) {
+  if (!text.empty()) return studies::parse_sweep_spec(text, "--sweep");
   if (values.empty()) throw std::invalid_argument("--sweep = '" + name + "': no values");
   std::ostringstream first;
   first.precision(17);
   first << name << "=" << values.front();
-  theory::Sweep s = theory::parse_sweep_spec(first.str(), "--sweep");
+  studies::Sweep s = studies::parse_sweep_spec(first.str(), "--sweep");
   s.values = values;
   return s;
 }
@@ -99,15 +99,15 @@ theory::Sweep make_sweep(const std::string& text, const std::string& name, const
 std::string curve_csv(const Words& words, const std::string& sweep_text, const std::string& sweep_name,
                       const std::vector<double>& sweep_values, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true});
-  const theory::Sweep sweep = make_sweep(sweep_text, sweep_name, sweep_values);
-  const std::vector<theory::ModelParams> points = theory::sweep_points(a.model, sweep, "--sweep");
+  const studies::Sweep sweep = make_sweep(sweep_text, sweep_name, sweep_values);
+  const std::vector<model::ModelParams> points = studies::sweep_points(a.model, sweep, "--sweep");
   return run_interruptible([&](const std::atomic<bool>& stop) {
     std::ostringstream out;
     report::CurveCsvWriter csv(out, varpi_average);
-    theory::solve_curve(points, a.solver,
-                        [&](std::size_t, const theory::ModelParams& p, const theory::SaddlePointSolution& sol) {
+    studies::solve_curve(points, a.solver,
+                        [&](std::size_t, const model::ModelParams& p, const theory::SaddlePointSolution& sol) {
                           csv.write_row(p, sol.result);
-                          if (stop) throw validation::Cancelled();
+                          if (stop) throw simulation::Cancelled();
                         });
     return out.str();
   });
@@ -117,9 +117,9 @@ std::string curve_csv(const Words& words, const std::string& sweep_text, const s
 
 // The lambda search of optimal_lambda, optimize and compare, from their keyword arguments
 // (validated: throws std::invalid_argument naming the field).
-theory::OptimalLambdaOptions lambda_search(const Arguments& a, const std::string& objective, double lambda_min,
+studies::OptimalLambdaOptions lambda_search(const Arguments& a, const std::string& objective, double lambda_min,
                                            double lambda_max, int grid_points, bool varpi_average) {
-  theory::OptimalLambdaOptions o;
+  studies::OptimalLambdaOptions o;
   o.objective = objective;
   o.lambda_min = lambda_min;
   o.lambda_max = lambda_max;
@@ -133,12 +133,12 @@ theory::OptimalLambdaOptions lambda_search(const Arguments& a, const std::string
 py::object optimal_lambda(const Words& words, double lambda_min, double lambda_max, int grid_points,
                           const std::string& objective, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  const theory::OptimalLambdaOptions o =
+  const studies::OptimalLambdaOptions o =
       lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
-  const theory::OptimalLambda best = run_interruptible([&](const std::atomic<bool>&) {
-    return theory::optimal_lambda(a.model, o);
+  const studies::OptimalLambda best = run_interruptible([&](const std::atomic<bool>&) {
+    return studies::optimal_lambda(a.model, o);
   });
-  theory::ModelParams at = a.model;
+  model::ModelParams at = a.model;
   if (std::isfinite(best.lambda)) at.lambda = best.lambda;
   nlohmann::json j = {{"lambda", best.lambda},         {"value", best.value},
                       {"on_boundary", best.on_boundary}, {"converged", best.converged},
@@ -155,13 +155,13 @@ py::object optimal_lambda(const Words& words, double lambda_min, double lambda_m
 py::object optimize(const Words& words, const std::string& over, const std::string& objective, double lambda_min,
                     double lambda_max, int grid_points, double beta_min, double beta_max, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  theory::OptimizeOptions o;
-  o.over = theory::parse_optimize_over(over);
+  studies::OptimizeOptions o;
+  o.over = studies::parse_optimize_over(over);
   o.lambda = lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
   o.beta_min = beta_min;
   o.beta_max = beta_max;
   o.validate();
-  const theory::Optimum best = run_interruptible([&](const std::atomic<bool>&) { return theory::optimize(a.model, o); });
+  const studies::Optimum best = run_interruptible([&](const std::atomic<bool>&) { return studies::optimize(a.model, o); });
   return json_to_python(report::optimum_json(best, o));
 }
 
@@ -170,10 +170,10 @@ py::object optimize(const Words& words, const std::string& over, const std::stri
 py::object compare(const Words& words, const std::string& objective, double lambda_min, double lambda_max,
                    int grid_points, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  const theory::OptimalLambdaOptions o =
+  const studies::OptimalLambdaOptions o =
       lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
-  const theory::TrainingComparison c =
-      run_interruptible([&](const std::atomic<bool>&) { return theory::compare_training(a.model, o); });
+  const studies::TrainingComparison c =
+      run_interruptible([&](const std::atomic<bool>&) { return studies::compare_training(a.model, o); });
   return json_to_python(report::training_comparison_json(a.model, o, c));
 }
 
@@ -181,11 +181,11 @@ py::object compare(const Words& words, const std::string& objective, double lamb
 
 py::object simulate(const Words& words) {
   const Arguments a = parse_arguments(words, {.simulation = true});
-  validation::SimulationOptions options = a.simulation;
-  const validation::SimulationResult r = run_interruptible([&](const std::atomic<bool>& stop) {
-    validation::SimulationOptions o = options;
+  simulation::SimulationOptions options = a.simulation;
+  const simulation::SimulationResult r = run_interruptible([&](const std::atomic<bool>& stop) {
+    simulation::SimulationOptions o = options;
     o.stop = &stop;
-    return validation::simulate(a.model, o);
+    return simulation::simulate(a.model, o);
   });
   return json_to_python(report::simulation_json(a.model, options, r));
 }
@@ -204,27 +204,27 @@ py::object validate(const Words& words, const std::string& sweep_text, const std
   if (a.sketch_scale != "normal")
     throw std::invalid_argument("--sketch-scale = " + a.sketch_scale +
                                 ": the theory is for the normal sketch scale; use `simulate` for the other");
-  validation::ComparisonOptions cmp;
+  studies::ComparisonOptions cmp;
   cmp.z_threshold = z_threshold;
   try {
     cmp.validate();
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(cli::flag_message("z_threshold", e.what()));
   }
-  validation::SimulationOptions small = a.simulation;
+  simulation::SimulationOptions small = a.simulation;
   if (small.seeds < 2)
     throw std::invalid_argument("--seeds = " + std::to_string(small.seeds) + ": validate needs >= 2 (standard errors)");
-  validation::SimulationOptions large = small;
+  simulation::SimulationOptions large = small;
   large.p = p_large > 0 ? p_large : 2 * small.p;
   if (p_large < 0 || large.p < small.p)
     throw std::invalid_argument("--p-large = " + std::to_string(p_large) + ": must be >= --p (0: 2p)");
-  std::vector<theory::ModelParams> points;
+  std::vector<model::ModelParams> points;
   if (!points_file.empty()) {
     std::ifstream in(points_file);
     if (!in) throw std::invalid_argument("--points = " + points_file + ": cannot open for reading");
-    points = theory::read_points(in, a.model, "--points = " + points_file);
+    points = studies::read_points(in, a.model, "--points = " + points_file);
   } else if (has_sweep) {
-    points = theory::sweep_points(a.model, make_sweep(sweep_text, sweep_name, sweep_values), "--sweep");
+    points = studies::sweep_points(a.model, make_sweep(sweep_text, sweep_name, sweep_values), "--sweep");
   } else {
     points = {a.model};
   }
@@ -236,13 +236,13 @@ py::object validate(const Words& words, const std::string& sweep_text, const std
     Outcome o;
     std::ostringstream out;
     report::ComparisonCsvWriter csv(out);
-    validation::SimulationOptions s = small, l = large;
+    simulation::SimulationOptions s = small, l = large;
     s.stop = l.stop = &stop;
     for (std::size_t i = 0; i < points.size(); ++i) {
-      const validation::PointValidation v = validation::validate_point(points[i], s, l, cmp);
+      const studies::PointValidation v = studies::validate_point(points[i], s, l, cmp);
       for (const auto& q : v.quantities) {
-        if (q.verdict != validation::Verdict::kSimulationOnly) ++o.comparisons;
-        if (q.verdict == validation::Verdict::kDisagree) ++o.disagreements;
+        if (q.verdict != studies::Verdict::kSimulationOnly) ++o.comparisons;
+        if (q.verdict == studies::Verdict::kDisagree) ++o.disagreements;
       }
       csv.write_point(static_cast<int>(i + 1), v);
     }
@@ -367,7 +367,7 @@ py::object figure(const std::string& spec_path, const std::string& out_dir, bool
         if (c.markers) c.markers->options.stop = &stop;
     plotting::FigureRunOptions o = options;
     o.on_progress = [&](int, int) {
-      if (stop) throw validation::Cancelled();
+      if (stop) throw simulation::Cancelled();
     };
     Outcome out;
     out.written = plotting::write_figure_data(s, o, out_dir, "python: sobolev_rf.figure(\"" + spec_path + "\")");
@@ -391,21 +391,21 @@ py::object figure_spec(const std::string& path) { return spec_dict(plotting::par
 // CSV columns that hold text even when their cells look like numbers (varpi "0.7" at k = 1).
 std::vector<std::string> text_columns() {
   std::vector<std::string> names;
-  for (const auto& info : theory::model_parameters())
-    if (info.type == theory::ParameterType::kText || info.type == theory::ParameterType::kRealList)
+  for (const auto& info : model::model_parameters())
+    if (info.type == model::FieldType::kText || info.type == model::FieldType::kRealList)
       names.emplace_back(info.name);
   return names;
 }
 
 std::vector<std::string> error_names() {
   std::vector<std::string> names;
-  for (const auto& [name, field] : theory::error_fields()) names.emplace_back(name);
+  for (const auto& [name, field] : model::error_fields()) names.emplace_back(name);
   return names;
 }
 
 std::vector<std::string> parameter_names() {
   std::vector<std::string> names;
-  for (const auto& info : theory::model_parameters()) names.emplace_back(info.name);
+  for (const auto& info : model::model_parameters()) names.emplace_back(info.name);
   return names;
 }
 
@@ -421,13 +421,13 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const srf::theory::InvalidParameter& e) {
+    } catch (const srf::model::InvalidParameter& e) {
       PyErr_SetString(PyExc_ValueError, srf::cli::flag_message(e.field(), e.what()).c_str());
     } catch (const std::invalid_argument& e) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const CLI::ParseError& e) {
       PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const srf::validation::Cancelled&) {
+    } catch (const srf::simulation::Cancelled&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
     }
   });

@@ -10,7 +10,7 @@
 #include <limits>
 #include <sstream>
 
-#include "distributed/checkpoint.hpp"
+#include <sobolev_rf/distributed/checkpoint.hpp>
 
 using namespace srf;
 using namespace srf::distributed;
@@ -19,11 +19,11 @@ namespace {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b)); }
 
-bool same_result(const validation::SeedResult& a, const validation::SeedResult& b) {
+bool same_result(const simulation::SeedResult& a, const simulation::SeedResult& b) {
   if (a.seed_index != b.seed_index || a.primal != b.primal || a.varpi.size() != b.varpi.size()) return false;
   for (std::size_t i = 0; i < a.varpi.size(); ++i)
     if (!same_bits(a.varpi[i], b.varpi[i])) return false;
-  for (const auto& [name, field] : theory::error_fields())
+  for (const auto& [name, field] : model::error_fields())
     if (!same_bits(a.errors.*field, b.errors.*field) || !same_bits(a.test_se.*field, b.test_se.*field) ||
         !same_bits(a.population_truncation_bound.*field, b.population_truncation_bound.*field))
       return false;
@@ -57,7 +57,7 @@ TEST_CASE("checkpoint: doubles read back to the same bits, the non-finite ones t
 
 TEST_CASE("checkpoint: a record line reads back to the same job key, seed and result bits") {
   const SimulationJob job = small_job();
-  validation::SeedResult r = validation::simulate_seed(job.params, job.options, 2);
+  simulation::SeedResult r = simulation::simulate_seed(job.params, job.options, 2);
   r.test_se.gen_f = std::numeric_limits<double>::quiet_NaN();  // non-finite fields survive too
   const SeedRecord rec = make_record(job, 2, r);
   std::istringstream in(checkpoint_header().dump() + "\n" + record_line(rec));
@@ -74,7 +74,7 @@ TEST_CASE("checkpoint: a file cut at any byte keeps exactly the complete lines")
   std::string text = checkpoint_header().dump() + "\n";
   std::vector<std::size_t> ends = {text.size()};
   for (int s = 0; s < 2; ++s) {
-    text += record_line(make_record(job, s, validation::simulate_seed(job.params, job.options, s)));
+    text += record_line(make_record(job, s, simulation::simulate_seed(job.params, job.options, s)));
     ends.push_back(text.size());
   }
   for (std::size_t cut = 0; cut <= text.size(); ++cut) {
@@ -108,8 +108,8 @@ TEST_CASE("checkpoint: malformed complete lines are refused naming file and line
 TEST_CASE("checkpoint: the writer replaces the file with header and kept records, then appends") {
   const std::string path = (std::filesystem::temp_directory_path() / "srf_checkpoint_writer_test.checkpoint").string();
   const SimulationJob job = small_job();
-  const SeedRecord r0 = make_record(job, 0, validation::simulate_seed(job.params, job.options, 0));
-  const SeedRecord r1 = make_record(job, 1, validation::simulate_seed(job.params, job.options, 1));
+  const SeedRecord r0 = make_record(job, 0, simulation::simulate_seed(job.params, job.options, 0));
+  const SeedRecord r1 = make_record(job, 1, simulation::simulate_seed(job.params, job.options, 1));
   {
     std::ofstream junk(path);
     junk << "old content\n";

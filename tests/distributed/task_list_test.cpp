@@ -1,5 +1,5 @@
 // Tasks, shards, jobs as JSON, and the central promise: the result assembled from seeds
-// computed in any order, by any number of threads or shards, is the bits of validation::simulate.
+// computed in any order, by any number of threads or shards, is the bits of simulation::simulate.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,10 +7,10 @@
 #include <random>
 #include <set>
 
-#include "distributed/executor.hpp"
-#include "distributed/shards.hpp"
-#include "distributed/task_list.hpp"
-#include "validation/blas_control.hpp"
+#include <sobolev_rf/distributed/executor.hpp>
+#include <sobolev_rf/distributed/shards.hpp>
+#include <sobolev_rf/distributed/task_list.hpp>
+#include <sobolev_rf/simulation/blas_control.hpp>
 
 using namespace srf;
 using namespace srf::distributed;
@@ -29,7 +29,7 @@ SimulationJob job(int p, int seeds, double lambda) {
   return j;
 }
 
-void check_same(const validation::SimulationResult& a, const validation::SimulationResult& b) {
+void check_same(const simulation::SimulationResult& a, const simulation::SimulationResult& b) {
   REQUIRE(a.estimates.size() == b.estimates.size());
   for (std::size_t i = 0; i < a.estimates.size(); ++i) {
     INFO(a.estimates[i].first);
@@ -38,7 +38,7 @@ void check_same(const validation::SimulationResult& a, const validation::Simulat
   }
   REQUIRE(a.per_seed.size() == b.per_seed.size());
   for (std::size_t s = 0; s < a.per_seed.size(); ++s)
-    CHECK(std::memcmp(&a.per_seed[s].errors, &b.per_seed[s].errors, sizeof(theory::Errors)) == 0);
+    CHECK(std::memcmp(&a.per_seed[s].errors, &b.per_seed[s].errors, sizeof(model::Errors)) == 0);
 }
 
 }  // namespace
@@ -75,9 +75,9 @@ TEST_CASE("simulation job: JSON round trip keeps the key; seeds and threads are 
   a.params.k = 2;
   a.params.varpi = {0.3, -0.4};
   a.params.sigma = "relu";
-  a.options.test_error = validation::TestError::kSampled;
+  a.options.test_error = simulation::TestError::kSampled;
   a.options.test_samples = 123;
-  a.options.solve_method = validation::SolveMethod::kDual;
+  a.options.solve_method = simulation::SolveMethod::kDual;
   a.options.base_seed = 18446744073709551615ull;
   const SimulationJob b = job_from_json(nlohmann::json::parse(job_key(a)), "mem");
   CHECK(job_key(b) == job_key(a));
@@ -92,16 +92,16 @@ TEST_CASE("simulation job: JSON round trip keeps the key; seeds and threads are 
   CHECK_THROWS_AS(job_from_json(nlohmann::json::parse("{\"p\": 3}"), "mem"), std::invalid_argument);
 }
 
-TEST_CASE("assemble: seeds computed in any order give the bits of validation::simulate") {
+TEST_CASE("assemble: seeds computed in any order give the bits of simulation::simulate") {
   const SimulationJob j = job(30, 4, 1e-3);
-  validation::set_blas_threads(1);  // as simulate and the executors do (simulator.hpp)
-  const validation::SimulationResult serial = validation::simulate(j.params, j.options);
+  simulation::set_blas_threads(1);  // as simulate and the executors do (simulator.hpp)
+  const simulation::SimulationResult serial = simulation::simulate(j.params, j.options);
   std::vector<int> order = {0, 1, 2, 3};
   std::mt19937 rng(20261202);  // fixed seed
   for (int trial = 0; trial < 3; ++trial) {
     std::shuffle(order.begin(), order.end(), rng);
     ResultStore store;
-    for (int s : order) store.insert(job_key(j), s, validation::simulate_seed(j.params, j.options, s, 1 + trial % 2));
+    for (int s : order) store.insert(job_key(j), s, simulation::simulate_seed(j.params, j.options, s, 1 + trial % 2));
     check_same(assemble(j, store), serial);
   }
   ResultStore partial;
@@ -111,8 +111,8 @@ TEST_CASE("assemble: seeds computed in any order give the bits of validation::si
 
 TEST_CASE("run_tasks: threads, shards and a resumed store all reduce to the serial bits") {
   const std::vector<SimulationJob> jobs = {job(24, 3, 1e-3), job(48, 3, 1e-3), job(24, 3, 1e-3)};  // a repeat
-  std::vector<validation::SimulationResult> serial;
-  for (const auto& j : jobs) serial.push_back(validation::simulate(j.params, j.options));
+  std::vector<simulation::SimulationResult> serial;
+  for (const auto& j : jobs) serial.push_back(simulation::simulate(j.params, j.options));
 
   for (int threads : {1, 2}) {
     ResultStore store;
@@ -169,7 +169,7 @@ TEST_CASE("merge_shards: names missing, incomplete and foreign shards") {
     for (std::size_t t = 0; t < tasks.size(); ++t)
       if (in_shard(t, Shard{i, n})) {
         ++count;
-        c.records.push_back(make_record(jobs[0], tasks[t].seed, validation::simulate_seed(jobs[0].params, jobs[0].options, tasks[t].seed)));
+        c.records.push_back(make_record(jobs[0], tasks[t].seed, simulation::simulate_seed(jobs[0].params, jobs[0].options, tasks[t].seed)));
       }
     c.header = checkpoint_header(shard_header(cmd, Shard{i, n}, count));
     c.records.resize(c.records.size() - drop);

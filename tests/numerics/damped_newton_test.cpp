@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "numerics/damped_newton.hpp"
+#include <sobolev_rf/numerics/damped_newton.hpp>
 
 namespace {
 using srf::numerics::DampedNewtonOptions;

@@ -5,7 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "numerics/gauss_hermite.hpp"
+#include <sobolev_rf/numerics/gauss_hermite.hpp>
 
 namespace {
 constexpr double eps = std::numeric_limits<double>::epsilon();

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "numerics/gaussian_expectation.hpp"
+#include <sobolev_rf/numerics/gaussian_expectation.hpp>
 
 namespace {
 constexpr double eps = std::numeric_limits<double>::epsilon();

@@ -9,7 +9,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "numerics/marchenko_pastur.hpp"
+#include <sobolev_rf/numerics/marchenko_pastur.hpp>
 
 namespace {
 constexpr double eps = std::numeric_limits<double>::epsilon();

@@ -3,9 +3,10 @@
 
 #include <cmath>
 
-#include "theory/core_traces.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/theory/detail/core_traces.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 
+using namespace srf::model;
 using namespace srf::theory;
 
 TEST_CASE("Sampled core traces approach the deterministic equivalent as P grows") {

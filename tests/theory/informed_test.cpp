@@ -5,11 +5,12 @@
 #include <cmath>
 #include <string>
 
-#include "theory/activation.hpp"
-#include "theory/gaussian_equivalence.hpp"
-#include "theory/informed.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/theory/informed.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 
+using namespace srf::model;
 using namespace srf::theory;
 
 namespace {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "numerics/marchenko_pastur.hpp"
-#include "theory/activation.hpp"
-#include "theory/gaussian_equivalence.hpp"
-#include "theory/model_params.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/numerics/marchenko_pastur.hpp>
+#include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 #include "mei_montanari.hpp"
 
 namespace {
@@ -29,7 +29,7 @@ struct Mu {
   double mu0, mu1, mustar_sq;
 };
 Mu mu_of(const std::string& name) {
-  const auto c = srf::theory::gaussian_constants(srf::theory::activation(name));
+  const auto c = srf::model::gaussian_constants(srf::model::activation(name));
   return {c.kappa_0, c.kappa_1, c.kappa_star_sq};
 }
 
@@ -186,7 +186,7 @@ TEST_CASE("L2 theory gen_f matches the Mei-Montanari closed form for a linear te
   };
   double max_rel = 0.0;
   for (const Point& pt : points) {
-    srf::theory::ModelParams params;
+    srf::model::ModelParams params;
     params.sigma = pt.sigma;
     params.teacher = "linear";
     params.alpha = pt.alpha;
@@ -218,7 +218,7 @@ TEST_CASE("L2 theory gen_f matches the Mei-Montanari closed form for nonlinear t
   double max_rel = 0.0;
   for (const char* sigma : {"tanh", "relu", "erf", "softplus"}) {
     for (const char* teacher : {"tanh", "relu", "he3", "sigmoid", "sign"}) {
-      srf::theory::ModelParams params;
+      srf::model::ModelParams params;
       params.sigma = sigma;
       params.teacher = teacher;
       params.alpha = 1.5;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "theory/outer_equation.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/theory/detail/outer_equation.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 
-using srf::theory::ModelParams;
+using srf::model::ModelParams;
 using srf::theory::SaddlePointOptions;
 using srf::theory::SaddlePointState;
 using srf::theory::solve_saddle_point;
@@ -68,7 +68,7 @@ TEST_CASE("lambda = 0 agrees with lambda = 1e-10 on both sides of the interpolat
           CHECK(rel(order_parameter(r0, "lambda_V_00"), lambda * order_parameter(rl, "V_00")) < 1e-5);
           if (k) CHECK(rel(order_parameter(r0, "lambda_V_11"), lambda * order_parameter(rl, "V_11")) < 1e-5);
         }
-        for (const auto& [name, f0] : srf::theory::error_fields()) CHECK(std::isfinite(r0.errors.*f0));
+        for (const auto& [name, f0] : srf::model::error_fields()) CHECK(std::isfinite(r0.errors.*f0));
       }
 }
 

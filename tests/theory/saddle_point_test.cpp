@@ -6,12 +6,12 @@
 #include <limits>
 #include <random>
 
-#include "theory/activation.hpp"
-#include "theory/gaussian_equivalence.hpp"
-#include "theory/saddle_point.hpp"
+#include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/theory/saddle_point.hpp>
 
-using srf::theory::Errors;
-using srf::theory::ModelParams;
+using srf::model::Errors;
+using srf::model::ModelParams;
 using srf::theory::SaddlePointOptions;
 using srf::theory::solve_saddle_point;
 using srf::theory::solve_theory;
@@ -38,8 +38,8 @@ TEST_CASE("L2 errors tend to what the free intercept fits as lambda grows") {
   // features have a mean (kappa_0 != 0), and -> E phi^2 when they have none (kappa_0 = 0).
   // The approach is O(1/lambda); at lambda = 1e6 the gap is below 1e-5 relative.
   for (const char* teacher : {"tanh", "relu", "he3"}) {
-    const auto& phi = srf::theory::activation(teacher);
-    const auto cphi = srf::theory::gaussian_constants(phi);
+    const auto& phi = srf::model::activation(teacher);
+    const auto cphi = srf::model::gaussian_constants(phi);
     const double var_phi = cphi.second_moment - cphi.kappa_0 * cphi.kappa_0;
     const auto r_tanh = solve_theory(point("tanh", teacher, 2.0, 1e6));
     const auto r_relu = solve_theory(point("relu", teacher, 2.0, 1e6));
@@ -111,7 +111,7 @@ TEST_CASE("Every error is A0 + A2 |varpi|^2 and the noise correlation rho drops 
     const auto r1 = solve_theory(p);
     REQUIRE(r0.summary.converged());
     REQUIRE(r1.summary.converged());
-    for (const auto& entry : srf::theory::error_fields()) {
+    for (const auto& entry : srf::model::error_fields()) {
       const auto& name = entry.first;  // not a binding: clang 14 cannot capture one (INFO)
       const auto f = entry.second;
       INFO(name << ", k = " << k);
@@ -207,7 +207,7 @@ TEST_CASE("A linear student fits only the mean of the sketched gradient") {
   // sigma = linear: sigma' = 1, so the gradient rows are the pure spikes zeta_j (no random part,
   // V_mm = 0). The best the student can do is the constant varpi E phi', which the unpenalised
   // spike fits exactly: gen_g = train_g = |varpi|^2 Var phi'(xi) (noiseless), for any p/n, lambda.
-  const auto cphi = srf::theory::gaussian_constants(srf::theory::activation("tanh"));
+  const auto cphi = srf::model::gaussian_constants(srf::model::activation("tanh"));
   const double var_dphi = cphi.derivative_second_moment - cphi.kappa_1 * cphi.kappa_1;
   for (double x : {0.5, 2.0, 4.0}) {
     const auto r = solve_theory(point("linear", "tanh", x, 1e-2, 2, {1.0, -0.5}));

@@ -3,9 +3,10 @@
 
 #include <cmath>
 
-#include "theory/saddle_point.hpp"
-#include "theory/sketch_scale.hpp"
+#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/theory/sketch_scale.hpp>
 
+using namespace srf::model;
 using namespace srf::theory;
 
 TEST_CASE("A unit-scale sketch at dimension d is the N(0, I) model with beta/d and d Delta_g") {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "theory/square_loss.hpp"
+#include <sobolev_rf/theory/detail/square_loss.hpp>
 
 using srf::theory::SquareLoss;
 

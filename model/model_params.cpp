@@ -1,0 +1,72 @@
+#include <sobolev_rf/model/model_params.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include <sobolev_rf/model/activation.hpp>
+
+namespace srf::model {
+
+namespace {
+[[noreturn]] void bad(const std::string& field, double value, const std::string& rule) {
+  std::ostringstream os;
+  os << field << " = " << value << ": " << rule;
+  throw InvalidParameter(field, os.str());
+}
+void finite_positive(const char* field, double v) {
+  if (!std::isfinite(v) || !(v > 0.0)) bad(field, v, "must be finite and > 0");
+}
+void finite_nonnegative(const char* field, double v) {
+  if (!std::isfinite(v) || !(v >= 0.0)) bad(field, v, "must be finite and >= 0");
+}
+}  // namespace
+
+void ModelParams::validate() const {
+  try {
+    (void)activation(sigma);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidParameter("sigma", std::string("sigma: ") + e.what());
+  }
+  const Activation* phi = nullptr;
+  try {
+    phi = &activation(teacher);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidParameter("teacher", std::string("teacher: ") + e.what());
+  }
+  finite_positive("alpha", alpha);
+  finite_positive("gamma", gamma);
+  finite_nonnegative("lambda", lambda);  // 0: the ridgeless limit lambda -> 0+
+  if (k < 0) bad("k", k, "must be >= 0");
+  if (k > 8) bad("k", k, "must be <= 8 (k is a fixed, small number of sketch directions)");
+  finite_nonnegative("beta", beta);
+  finite_nonnegative("delta_f", delta_f);
+  finite_nonnegative("delta_g", delta_g);
+  if (!std::isfinite(rho) || rho < -1.0 || rho > 1.0) bad("rho", rho, "must lie in [-1, 1]");
+  if (k * rho * rho > 1.0) bad("rho", rho, "needs k * rho^2 <= 1 (k = " + std::to_string(k) + ")");
+  if (static_cast<int>(varpi.size()) != k) {
+    std::ostringstream os;
+    os << "varpi has " << varpi.size() << " value(s), needs k = " << k;
+    throw InvalidParameter("varpi", os.str());
+  }
+  for (double v : varpi)
+    if (!std::isfinite(v)) bad("varpi", v, "must be finite");
+  if (informed != "none" && informed != "oracle" && informed != "estimated")
+    throw InvalidParameter("informed", "informed = " + informed + ": must be one of none, oracle, estimated");
+  finite_nonnegative("beta_inf", beta_inf);
+  finite_positive("alpha_u", alpha_u);
+  finite_nonnegative("delta_u", delta_u);
+  if (has_informed() && !activation(sigma).has_useful_gradient)
+    throw InvalidParameter("sigma", "sigma = " + sigma +
+                                        ": has no useful gradient (sigma' = 0 a.e.), not allowed with informed = " +
+                                        informed);
+  if (has_informed() && !phi->has_useful_gradient)
+    throw InvalidParameter("teacher", "teacher = " + teacher + ": has no useful gradient, not allowed with informed = " +
+                                          informed);
+  if (k > 0 && !activation(sigma).has_useful_gradient)
+    throw InvalidParameter("sigma", "sigma = " + sigma +
+                                        ": has no useful gradient (sigma' = 0 a.e.), not allowed with k > 0");
+  if (k > 0 && !phi->has_useful_gradient)
+    throw InvalidParameter("teacher", "teacher = " + teacher + ": has no useful gradient, not allowed with k > 0");
+}
+
+}  // namespace srf::model

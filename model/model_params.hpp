@@ -1,0 +1,41 @@
+#pragma once
+// The parameters of the model (docs/model.md), as one plain struct validated once at the
+// boundary. Its table (model/parameter_table.hpp) binds every field to its name, type and
+// description: the CLI flags, sweeps, figure specs, points files, CSV columns, JSON keys and the
+// Python keywords are loops over it.
+#include <string>
+#include <vector>
+
+#include <sobolev_rf/model/invalid_parameter.hpp>
+
+namespace srf::model {
+
+struct ModelParams {
+  std::string sigma = "tanh";    // student activation sigma
+  std::string teacher = "tanh";  // teacher phi
+  double alpha = 0.5;            // alpha = n/p (samples per feature)
+  double gamma = 0.8;            // gamma = d/p (input dimension per feature)
+  double lambda = 1e-3;          // ridge penalty: (1/n) sum loss + lambda |w|^2, lambda >= 0 (0: limit 0+)
+  int k = 0;                     // number of sketched gradient directions; k = 0 is L2 training
+  double beta = 1.0;             // weight of the gradient term in the loss, beta >= 0
+  double delta_f = 0.0;          // Delta_f: variance of the function-label noise
+  double delta_g = 0.0;          // Delta_g: variance of each gradient-label noise component
+  double rho = 0.0;              // corr(eps, eps'_j); needs k rho^2 <= 1
+  std::vector<double> varpi;     // alignment varpi = V^T theta0 in R^k (length k)
+  // Informed gradient projection (docs/model.md "Informed directions"): one unit direction u
+  // beside the k random ones, entering the loss as beta_inf (u.(g_i - grad f(x_i)))^2 / n.
+  //   none: no informed direction; oracle: u = theta0/|theta0|; estimated: u = the top
+  //   eigenvector of the empirical covariance of n_u = alpha_u p noisy full-gradient samples.
+  std::string informed = "none";
+  double beta_inf = 1.0;         // weight of the informed term, beta_inf >= 0
+  double alpha_u = 1.0;          // n_u / p: gradient samples that estimate u (estimated only)
+  double delta_u = 0.1;          // Delta_u: noise variance per coordinate of those samples
+
+  bool has_informed() const { return informed != "none"; }
+
+  // Throws InvalidParameter with a one-line message naming the offending field (as spelled in
+  // this struct: "lambda", "delta_f"), its value and the broken rule.
+  void validate() const;
+};
+
+}  // namespace srf::model

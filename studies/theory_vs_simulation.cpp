@@ -1,0 +1,112 @@
+#include <sobolev_rf/studies/theory_vs_simulation.hpp>
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace srf::studies {
+
+void ComparisonOptions::validate() const {
+  if (!std::isfinite(z_threshold) || !(z_threshold > 0.0)) {
+    std::ostringstream os;
+    os << "z_threshold = " << z_threshold << ": must be finite and > 0";
+    throw std::invalid_argument(os.str());
+  }
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kAgree: return "ok";
+    case Verdict::kDisagree: return "DISAGREE";
+    case Verdict::kSimulationOnly: return "sim-only";
+  }
+  return "unknown";
+}
+
+double z_score(const simulation::Estimate& e, double theory) {
+  const double gap = e.mean - theory;
+  if (std::isnan(gap) || std::isnan(e.se)) return std::numeric_limits<double>::quiet_NaN();
+  if (e.se == 0.0) return gap == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), gap);
+  return gap / e.se;
+}
+
+QuantityComparison compare_quantity(const std::string& name, double theory, bool theory_available,
+                                    const simulation::Estimate& small, const simulation::Estimate& large, const ComparisonOptions& options) {
+  QuantityComparison q;
+  q.name = name;
+  q.small = small;
+  q.large = large;
+  if (!theory_available || !std::isfinite(theory)) return q;  // kSimulationOnly
+  q.theory = theory;
+  q.z_small = z_score(small, theory);
+  q.z_large = z_score(large, theory);
+  q.gap_shrinks = std::fabs(large.mean - theory) < std::fabs(small.mean - theory);
+  // A NaN z (one seed, or a NaN simulation) cannot vouch for agreement.
+  const bool large_z_ok = std::fabs(q.z_large) <= options.z_threshold;
+  q.verdict = (large_z_ok || q.gap_shrinks) ? Verdict::kAgree : Verdict::kDisagree;
+  return q;
+}
+
+std::vector<std::string> compared_quantities(int k, bool informed) {
+  std::vector<std::string> names;
+  for (const auto& [name, field] : model::error_fields()) {
+    const std::string n = name;
+    if (k == 0 && (n == "train_g" || n == "gen_g" || n == "gen_h1")) continue;
+    if (!informed && (n == "train_inf" || n == "gen_inf")) continue;
+    names.push_back(n);
+  }
+  return names;
+}
+
+std::vector<QuantityComparison> compare_point(const model::ModelParams& params, const theory::TheoryResult* theory,
+                                              const simulation::SimulationResult& small, const simulation::SimulationResult& large,
+                                              const ComparisonOptions& options) {
+  options.validate();
+  const bool available = theory != nullptr && theory->summary.converged();
+  std::vector<QuantityComparison> out;
+  for (const auto& name : compared_quantities(params.k, params.has_informed())) {
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (available)
+      for (const auto& [n, field] : model::error_fields())
+        if (name == n) value = theory->errors.*field;
+    // beta = 0, k > 0: gen_g is random over the sketch, which every seed draws afresh, so the mean
+    // over seeds estimates the mean of its law [D.11]; train_g has no theory there.
+    if (available && theory->unpinned_sketch.applies) {
+      if (name == "gen_g") value = theory->unpinned_sketch.gen_g_mean;
+      if (name == "gen_h1") value = theory->errors.gen_f + theory->unpinned_sketch.gen_g_mean;
+    }
+    out.push_back(compare_quantity(name, value, available, small.estimate(name), large.estimate(name), options));
+  }
+  return out;
+}
+
+PointValidation compare_simulations(const model::ModelParams& params, simulation::SimulationResult small,
+                                    simulation::SimulationResult large, const ComparisonOptions& options) {
+  PointValidation v;
+  v.params = params;
+  try {
+    v.theory = theory::solve_saddle_point(params).result;
+    v.have_theory = true;
+    v.theory_status = v.theory.summary.converged()
+                          ? "converged"
+                          : std::string("not converged (") + numerics::to_string(v.theory.summary.termination) + ")";
+  } catch (const std::exception& e) {
+    v.theory_status = std::string("not available: ") + e.what();
+  }
+  v.small = std::move(small);
+  v.large = std::move(large);
+  v.quantities = compare_point(params, v.have_theory ? &v.theory : nullptr, v.small, v.large, options);
+  return v;
+}
+
+PointValidation validate_point(const model::ModelParams& params, const simulation::SimulationOptions& small,
+                               const simulation::SimulationOptions& large, const ComparisonOptions& options,
+                               const std::function<void()>& on_simulation_done) {
+  simulation::SimulationResult s = simulation::simulate(params, small);
+  if (on_simulation_done) on_simulation_done();
+  simulation::SimulationResult l = simulation::simulate(params, large);
+  if (on_simulation_done) on_simulation_done();
+  return compare_simulations(params, std::move(s), std::move(l), options);
+}
+
+}  // namespace srf::studies

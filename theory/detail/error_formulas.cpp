@@ -1,0 +1,226 @@
+// [D.4]-[D.6] The second level and the reported errors. Symbols: docs/theory/derivation.md.
+#include <sobolev_rf/theory/detail/error_formulas.hpp>
+
+#include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/theory/informed.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace srf::theory {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters& op) : outer_(outer) {
+  const model::ModelParams& p = outer.params();
+  const int K = p.k + 1;
+  const VectorXd& K1v = outer.K1();
+  const MatrixXd& Ks = outer.Ks();
+  CoreTraces& traces = outer.traces();
+  VectorXd vdiag = VectorXd::Constant(K, op.V1);
+  vdiag(0) = op.V0;
+  V_ = vdiag.asDiagonal();
+  if (outer.rescaled()) {
+    // [D.14]: every level-2 formula is invariant under V = v/lambda, R = lambda r, Gamma, Delta =
+    // (gamma~, delta)/lambda, their X-derivatives (gamma^X, delta^X)/lambda^2: it is evaluated in
+    // the rescaled quantities, with the inner ridge 1.
+    VectorXd r(K);
+    for (int a = 0; a < K; ++a) r(a) = outer.loss().R_diagonal_rescaled(a, vdiag(a), p.lambda);
+    if (!outer.gradient_block()) r.tail(K - 1).setZero();  // no gradient block: nothing to weigh
+    R_ = r.asDiagonal();
+  } else {
+    R_ = outer.loss().R(V_);
+  }
+  const MatrixXd K1 = K1v.asDiagonal();
+  const MatrixXd C = K1 * R_ * K1;
+  const MatrixXd M = R_.cwiseProduct(Ks);
+  traces.prepare(outer.rescaled() ? 1.0 : p.lambda, C, M, op.Delta0, op.Delta1);
+  Gamma_ = traces.Gamma();
+  const double ga = p.gamma / p.alpha;
+  // Per block (a, b): Gamma^X and V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] for
+  // X = (K1_a K1_b E_ab, Ks_ab E_ab), E_ab = (e_a e_b^T + e_b e_a^T)/2 [D.4.3]-[D.4.4].
+  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma, MatrixXd& dV) {
+    MatrixXd dDelta;
+    traces.derivative(XC, XM, dDelta, dGamma);
+    dV = ga * (K1 * dGamma * K1 + Ks.cwiseProduct(dDelta));
+  };
+  dGamma_.assign(K * K, MatrixXd());
+  dV_.assign(K * K, MatrixXd());
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) {
+      MatrixXd E = MatrixXd::Zero(K, K);
+      E(a, b) += 0.5, E(b, a) += 0.5;
+      perturb(K1v(a) * K1v(b) * E, Ks(a, b) * E, dGamma_[a + b * K], dV_[a + b * K]);
+    }
+  // L_2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd with B_ab = -V^X_ab (4.5), column-major in (a, b).
+  const int K2 = K * K;
+  response_matrix_.resize(K2, K2);
+  for (int j = 0; j < K2; ++j) {
+    MatrixXd Y = MatrixXd::Zero(K, K);
+    Y(j % K, j / K) = 1.0;
+    const MatrixXd RYR = R_ * Y * R_;
+    for (int ab = 0; ab < K2; ++ab) response_matrix_(ab, j) = -RYR.cwiseProduct(dV_[ab]).sum();
+  }
+  lu_.compute(MatrixXd::Identity(K2, K2) - response_matrix_);
+  // Second moments for the full-gradient error [D.6]: X = (E_00, 0) gives w^T P w, X = (0, E_00) |w|^2.
+  MatrixXd E00 = MatrixXd::Zero(K, K), Z = MatrixXd::Zero(K, K);
+  E00(0, 0) = 1.0;
+  perturb(E00, Z, dGamma_P_, dV_P_);
+  perturb(Z, E00, dGamma_I_, dV_I_);
+}
+
+model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
+                              std::vector<std::pair<std::string, double>>* order) const {
+  const model::ModelParams& p = outer_.params();
+  const model::GaussianConstants& sig = outer_.student();
+  const model::GaussianConstants& phi = outer_.teacher();
+  const VectorXd& K1 = outer_.K1();
+  const int k = p.k, K = k + 1, K2 = K * K;
+  // Teacher: linear coefficients c, effective noise N, and the unfittable means s [D.5].
+  VectorXd c(K), s = VectorXd::Zero(K);
+  c(0) = phi.kappa_1;
+  for (int j = 1; j < K; ++j) c(j) = phi.kappa1_prime * varpi[j - 1];
+  const double mu0 = phi.kappa_0, mu1 = phi.kappa_1;
+  if (std::fabs(sig.kappa_0) < 1e-12) s(0) = mu0;
+  if (std::fabs(sig.kappa_1) < 1e-12)
+    for (int j = 1; j < K; ++j) s(j) = mu1 * varpi[j - 1];
+  MatrixXd Ngen(K, K);
+  Ngen(0, 0) = phi.kappa_star_sq;
+  for (int j = 1; j < K; ++j) {
+    Ngen(0, j) = Ngen(j, 0) = phi.c_star * varpi[j - 1];
+    for (int l = 1; l < K; ++l) Ngen(j, l) = phi.kappa_star_prime_sq * varpi[j - 1] * varpi[l - 1];
+  }
+  Ngen += s * s.transpose();
+  MatrixXd N = Ngen;
+  N(0, 0) += p.delta_f;
+  for (int j = 1; j < K; ++j) {
+    const double cross = p.rho * std::sqrt(p.delta_f * p.delta_g);
+    N(0, j) += cross, N(j, 0) += cross;
+    N(j, j) += p.delta_g;
+  }
+  const MatrixXd& R = R_;
+  const VectorXd g0 = K1.asDiagonal() * (R * c);
+  // Informed direction [I.2]-[I.3]: g -> g + t^2 delta e_0, and the part of u orthogonal to theta0
+  // adds -(1 - t^2) t^2 delta^2 Gamma^X_00 to every second moment (zero without one).
+  const double m0 = (Gamma_ * g0)(0);
+  const InformedShift inf = informed_shift(p, sig, phi, m0, Gamma_(0, 0), outer_.rescaled() ? p.lambda : 1.0);
+  VectorXd g = g0;
+  g(0) += inf.t2 * inf.delta;
+  const double perp = (1.0 - inf.t2) * inf.t2 * inf.delta * inf.delta;
+  const VectorXd Gg = Gamma_ * g;
+  // F_ab = c_a c_b - c_b K1_a (Gamma g)_a - c_a K1_b (Gamma g)_b + A_ab, A_ab = -g^T Gamma^X_ab g.
+  MatrixXd F(K, K);
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b)
+      F(a, b) = c(a) * c(b) - c(b) * K1(a) * Gg(a) - c(a) * K1(b) * Gg(b) - g.dot(dGamma_[a + b * K] * g) -
+                perp * dGamma_[a + b * K](0, 0);
+  // E_lin = F + L_2(E_lin + N)  <=>  (I - L_2) E_lin = F + L_2(N)   (4.5).
+  const VectorXd rhs =
+      Eigen::Map<const VectorXd>(F.data(), K2) + response_matrix_ * Eigen::Map<const VectorXd>(N.data(), K2);
+  const VectorXd sol = lu_.solve(rhs);
+  const MatrixXd Elin = Eigen::Map<const MatrixXd>(sol.data(), K, K);
+
+  model::Errors e;
+  e.gen_f = Elin(0, 0) + Ngen(0, 0);
+  for (int j = 1; j < K; ++j) e.gen_g += Elin(j, j) + Ngen(j, j);
+  e.gen_h1 = e.gen_f + e.gen_g;
+  MatrixXd Etrain;
+  if (outer_.rescaled()) {
+    // (I + V W)^{-1} = lambda (lambda I + v W)^{-1}: zero at lambda = 0 (interpolation) [D.14].
+    VectorXd P(K);
+    for (int a = 0; a < K; ++a) P(a) = outer_.loss().residual_map_rescaled(a, V_(a, a), p.lambda);
+    Etrain = P.asDiagonal() * (Elin + N) * P.asDiagonal();
+  } else {
+    Etrain = outer_.loss().train_residual_covariance(V_, Elin + N);
+  }
+  e.train_f = Etrain(0, 0);
+  for (int j = 1; j < K; ++j) e.train_g += Etrain(j, j);
+  // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2,
+  // with E[w^T Sigma_X w] = -g^T Gamma^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd.
+  const MatrixXd RER = R * (Elin + N) * R;
+  const double wPw = -g.dot(dGamma_P_ * g) - perp * dGamma_P_(0, 0) - RER.cwiseProduct(dV_P_).sum();
+  const double ww = -g.dot(dGamma_I_ * g) - perp * dGamma_I_(0, 0) - RER.cwiseProduct(dV_I_).sum();
+  const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
+  // A teacher without a useful gradient (sign): its a.e. derivative is 0, so grad phi = 0 a.e.
+  // and gen_grad = E|grad f|^2; Stein's mu_1 = E xi phi (nonzero for sign) is not E phi' there.
+  const double mu1_grad = model::activation(outer_.params().teacher).has_useful_gradient ? mu1 : 0.0;
+  e.gen_grad = phi.derivative_second_moment - 2.0 * mu1_grad * sig.kappa_1 * uw + sig.kappa_1 * sig.kappa_1 * wPw +
+               (sig.derivative_second_moment - sig.kappa_1 * sig.kappa_1) * ww;
+  e.train_inf = inf.train_inf;
+  e.gen_inf = inf.gen_inf;
+  // Errors are variances: round-off below zero (a realisable teacher, e.g. linear/linear with
+  // d < p, has gen_f = 0 exactly) is set to 0. Anything more negative is left visible.
+  for (const auto& [name, field] : model::error_fields())
+    if (e.*field < 0.0 && e.*field > -1e-12) e.*field = 0.0;
+  if (order) {
+    const MatrixXd& Delta = outer_.traces().Delta();
+    order->clear();
+    // Rescaled [D.14]: V, Delta ~ 1/lambda and Vhat ~ lambda; their finite parts are reported.
+    const bool s = outer_.rescaled();
+    order->emplace_back(s ? "lambda_V_00" : "V_00", V_(0, 0));
+    order->emplace_back(s ? "lambda_Delta_00" : "Delta_00", Delta(0, 0));
+    order->emplace_back(s ? "Vhat_00/lambda" : "Vhat_00", p.alpha * R(0, 0));
+    if (k) {
+      order->emplace_back(s ? "lambda_V_11" : "V_11", V_(1, 1));
+      order->emplace_back(s ? "lambda_Delta_11" : "Delta_11", Delta(1, 1));
+      order->emplace_back(s ? "Vhat_11/lambda" : "Vhat_11", p.alpha * R(1, 1));
+    }
+    order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
+    order->emplace_back("q_s", wPw);
+    order->emplace_back("q_w", ww);
+    if (p.has_informed()) {
+      order->emplace_back("t2_inf", inf.t2);    // squared overlap (u . theta0)^2 [I.4]
+      order->emplace_back("c_inf", inf.c_inf);  // the limit of u . grad f [I.3]
+    }
+  }
+  return e;
+}
+
+}  // namespace srf::theory
+
+namespace srf::theory {
+
+UnpinnedSketchLaw unpinned_sketch_law(const model::GaussianConstants& sig, const model::GaussianConstants& phi,
+                                      bool teacher_has_useful_gradient, const std::vector<double>& varpi, double m,
+                                      double q_s, double q_w) {
+  // Per direction, gen_g_m = c_m + a_m s_m + b s_m^2 with s_m ~ N(mu_m, v) [D.11]: the same
+  // decomposition as gen_grad [D.6] with theta0 -> the sketch direction, whose alignment with
+  // theta0 is varpi_m and whose overlap with the fit, s_m = zeta_m^T w, is no longer pinned.
+  // For s = mu + sqrt(v) z: E = c + a mu + b (mu^2 + v), Var = (a + 2 b mu)^2 v + 2 b^2 v^2.
+  const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;  // as in gen_grad [D.6]
+  const double Edphi2 = phi.derivative_second_moment, k1 = sig.kappa_1;
+  const double b = k1 * k1, v = std::max(0.0, q_s - m * m);  // q_s >= m^2: Cauchy-Schwarz, |theta0| = 1
+  UnpinnedSketchLaw law;
+  law.applies = true;
+  law.s_variance = v;
+  double variance = 0;
+  for (double vp : varpi) {
+    const double mu = vp * m, a = -2.0 * vp * mu1 * k1;
+    const double c = vp * vp * Edphi2 + (sig.derivative_second_moment - k1 * k1) * q_w;
+    law.s_mean.push_back(mu);
+    law.gen_g_mean += c + a * mu + b * (mu * mu + v);
+    variance += (a + 2 * b * mu) * (a + 2 * b * mu) * v + 2 * b * b * v * v;
+  }
+  law.gen_g_std = std::sqrt(variance);
+  return law;
+}
+
+}  // namespace srf::theory
+
+namespace srf::theory {
+
+UnpinnedGenGMean unpinned_gen_g_mean(const model::GaussianConstants& sig, const model::GaussianConstants& phi,
+                                     bool teacher_has_useful_gradient, int k, double m, double q_s, double q_w) {
+  // E over s_m ~ N(varpi_m m, v) of c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2 (unpinned_sketch_law),
+  // summed over m: the varpi-free part k [kappa_1^2 v + (E sigma'^2 - kappa_1^2) q_w] and, per varpi_m^2,
+  // E phi'^2 - 2 mu_1 kappa_1 m + kappa_1^2 m^2 [D.11].
+  const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;
+  const double k1 = sig.kappa_1, v = std::max(0.0, q_s - m * m);
+  UnpinnedGenGMean out;
+  out.A0 = k * (k1 * k1 * v + (sig.derivative_second_moment - k1 * k1) * q_w);
+  out.A2 = phi.derivative_second_moment - 2.0 * mu1 * k1 * m + k1 * k1 * m * m;
+  return out;
+}
+
+}  // namespace srf::theory
