@@ -1,16 +1,15 @@
-// sobolev-rf compare: "should I train on my gradients?" L2 on n samples, L2 on (k+1) n samples
-// (equal cost) and Sobolev training on n samples, each at its optimal lambda, and a verdict
+// sobolev-rf compare: "should I train on my gradients?" L2 on the same sketch at n samples and at
+// equal cost, Sobolev training at its optimal (lambda, beta) and at beta = 1, the gains, a
+// verdict, and optionally the best number of directions at a fixed budget
 // (studies::compare_training).
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <iostream>
 #include <memory>
 
 #include <sobolev_rf/cli/commands.hpp>
 #include <sobolev_rf/cli/model_flags.hpp>
-#include <sobolev_rf/report/run_metadata.hpp>
 #include <sobolev_rf/report/research_json.hpp>
 #include <sobolev_rf/studies/training_comparison.hpp>
 
@@ -19,58 +18,62 @@ namespace srf::cli {
 namespace {
 
 struct CompareFlags {
-  ModelFlags model;
+  RequestFlags request;
+  FieldFlags<studies::OptimizeOptions> search;
+  FieldFlags<studies::CompareOptions> compare;
   std::string format = "table";
-  studies::OptimalLambdaOptions options;
-  SolverFlags solver;
 };
 
-void run_compare(CompareFlags& f) {
-  studies::OptimalLambdaOptions o = f.options;
-  o.solver = f.solver.resolve();
-  try {
-    o.validate();
-  } catch (const std::invalid_argument& e) {
-    const std::string m = e.what();
-    throw std::invalid_argument(flag_message(m.substr(0, m.find(' ')), m));
+void print_table(const theory::TheoryRequest& r, const studies::CompareOptions& o, const studies::TrainingComparison& c) {
+  std::cout << fmt::format("{} at each row's optimum, lambda in [{:.3g}, {:.3g}], beta in {{0}} and [{:.3g}, {:.3g}]{}:\n",
+                           o.search.objective, o.search.lambda_min, o.search.lambda_max, o.search.beta_min,
+                           o.search.beta_max, r.varpi_average ? " (mean over varpi ~ N(0, I_k))" : "");
+  std::cout << fmt::format("{:<26} {:>9} {:>13} {:>11} {:>13}\n", "training", "samples", "lambda_opt", "beta_opt",
+                           o.search.objective);
+  auto line = [](const std::string& name, double samples, const studies::Optimum& t) {
+    std::cout << fmt::format("{:<26} {:>8.4g}n {:>13.6g} {:>11.4g} {:>13.6g}{}\n", name, samples, t.lambda, t.beta,
+                             t.value, t.lambda_on_boundary || t.beta_on_boundary ? "  (on a range boundary)" : "");
+  };
+  line("L2 (beta = 0)", 1.0, c.l2_equal_samples.optimum);
+  line("L2, equal cost", c.label_cost, c.l2_equal_cost.optimum);
+  line(fmt::format("Sobolev (k = {}), tuned", r.model.k), 1.0, c.sobolev.optimum);
+  line("Sobolev, beta = 1", 1.0, c.sobolev_beta1.optimum);
+  std::cout << fmt::format("gain at equal samples {:.4g}, at equal cost {:.4g} (c = {:g}), with beta = 1 {:.4g}\n",
+                           c.gain_equal_samples, c.gain_equal_cost, o.gradient_cost, c.gain_beta1);
+  if (!c.budget.empty()) {
+    std::cout << fmt::format("at the budget of {:g}n labels:\n{:>4} {:>9} {:>13} {:>11} {:>13}\n",
+                             1.0 + o.budget_directions * o.gradient_cost, "k", "samples", "lambda_opt", "beta_opt",
+                             o.search.objective);
+    for (const auto& b : c.budget)
+      std::cout << fmt::format("{:>4} {:>8.4g}n {:>13.6g} {:>11.4g} {:>13.6g}{}\n", b.k, b.sample_factor,
+                               b.optimum.lambda, b.optimum.beta, b.optimum.value, b.k == c.best_k ? "  <- best" : "");
   }
-  const model::ModelParams p = f.model.resolve(o.varpi_average);
-  const studies::TrainingComparison c = studies::compare_training(p, o);
-  if (f.format == "json") {
-    const nlohmann::json j = report::training_comparison_json(p, o, c);
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << fmt::format("{} at its optimal lambda in [{:.3g}, {:.3g}]{}:\n", o.objective, o.lambda_min,
-                             o.lambda_max, o.varpi_average ? " (mean over varpi ~ N(0, I_k))" : "");
-    std::cout << fmt::format("{:<28} {:>10} {:>14} {:>12}\n", "training", "samples", "lambda_opt", o.objective);
-    auto line = [&](const char* name, const std::string& samples, const studies::TrainingOptimum& t) {
-      std::cout << fmt::format("{:<28} {:>10} {:>14.6g} {:>12.6g}{}\n", name, samples, t.optimum.lambda,
-                               t.optimum.value, t.optimum.on_boundary ? "  (lambda on the boundary)" : "");
-    };
-    line("L2", "n", c.l2_equal_samples);
-    line("L2 (equal cost)", fmt::format("{}n", p.k + 1), c.l2_equal_cost);
-    line(fmt::format("Sobolev (k = {})", p.k).c_str(), "n", c.sobolev);
-    std::cout << fmt::format("gain at equal samples {:.4g}, at equal cost {:.4g}\n", c.gain_equal_samples,
-                             c.gain_equal_cost);
-    std::cout << c.verdict << "\n";
-  }
+  std::cout << c.verdict << "\n";
+}
+
+void run_compare(const CompareFlags& f) {
+  studies::CompareOptions o;
+  f.search.apply(o.search);
+  f.compare.apply(o);
+  o.validate();
+  const theory::TheoryRequest request = f.request.resolve();
+  const studies::TrainingComparison c = studies::compare_training(request, o);
+  if (f.format == "json") std::cout << report::training_comparison_json(request, o, c).dump(2) << "\n";
+  else print_table(request, o, c);
   if (!c.converged) throw CliError(3, "compare: " + c.verdict);
 }
 
 void add_compare_command(CLI::App& app) {
   auto flags = std::make_shared<CompareFlags>();
-  auto* cmd = app.add_subcommand(
-      "compare", "should I train on my gradients? L2 on n and on (k+1)n samples vs Sobolev on n, each at its optimal lambda");
-  add_model_flags(*cmd, flags->model);
-  auto& o = flags->options;
-  cmd->add_option("--objective", o.objective, "the error compared (and minimised over lambda)")->capture_default_str();
-  cmd->add_flag("--varpi-average", o.varpi_average, "compare the mean over varpi ~ N(0, I_k) (no --varpi needed)");
-  cmd->add_option("--lambda-min", o.lambda_min, "lambda search range, lower end")->capture_default_str();
-  cmd->add_option("--lambda-max", o.lambda_max, "lambda search range, upper end")->capture_default_str();
+  auto* cmd = app.add_subcommand("compare",
+                                 "should I train on my gradients? L2 on the same sketch (n and equal-cost samples) vs "
+                                 "Sobolev at its optimal (lambda, beta) and at beta = 1; --budget-directions K");
+  add_request_flags(*cmd, flags->request);
+  add_field_flags(*cmd, studies::optimize_options_table(), flags->search, {"over", "max_iterations", "bits"});
+  add_field_flags(*cmd, studies::compare_options_table(), flags->compare);
   cmd->add_option("--format", flags->format, "table | json")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
-  add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_compare(*flags); });
 }
 

@@ -27,17 +27,13 @@ namespace srf::cli {
 namespace {
 
 struct CurveFlags {
-  ModelFlags model;
+  RequestFlags request;
   std::vector<std::string> sweeps;
   std::string output;  // empty: stdout
-  bool varpi_average = false;
-  std::string optimize;  // "" or "lambda"
-  std::string objective = "gen_f";
-  double lambda_min = 1e-8, lambda_max = 10.0;
-  int grid_points = 25;
+  std::string optimize;  // "" or lambda | beta | both
+  FieldFlags<studies::OptimizeOptions> search;
   int threads = 0;
   bool resume = false;
-  SolverFlags solver;
 };
 
 // The command line a sidecar records: a resumed run records the run it completes.
@@ -64,44 +60,40 @@ void run_curve(const CurveFlags& f) {
     if (outer.name == inner.name) throw std::invalid_argument("--sweep: the two sweeps vary the same parameter " + inner.name);
   }
   studies::GridOptions options;
-  options.solver = f.solver.resolve();
+  options.request = f.request.resolve();
   options.threads = f.threads;
+  studies::OptimizeOptions search;
   if (!f.optimize.empty()) {
-    studies::OptimalLambdaOptions o;
-    o.objective = f.objective;
-    o.varpi_average = f.varpi_average;
-    o.lambda_min = f.lambda_min;
-    o.lambda_max = f.lambda_max;
-    o.grid_points = f.grid_points;
-    o.solver = options.solver;
-    try {
-      o.validate();
-    } catch (const std::invalid_argument& e) {
-      const std::string m = e.what();
-      throw std::invalid_argument(flag_message(m.substr(0, m.find(' ')), m));
-    }
-    options.optimal_lambda = o;
+    f.search.apply(search);
+    search.over = studies::parse_optimize_over(f.optimize);
+    search.validate();
+    options.optimize = search;
   }
-  const model::ModelParams base = f.model.resolve(f.varpi_average);
+  const bool varpi_average = options.request.varpi_average;
+  const model::ModelParams base = options.request.model;
   // Validates every point before any output.
   const std::size_t total = studies::grid_points(base, outer, inner, "--sweep").size();
   if (f.resume && f.output.empty()) throw std::invalid_argument("--resume: needs --output FILE (the CSV to complete)");
   std::vector<std::string> extra;
-  if (options.optimal_lambda) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
+  const bool beta_searched = options.optimize && search.over != studies::OptimizeOver::kLambda;
+  if (options.optimize) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
+  if (beta_searched) extra.insert(extra.end(), {"beta_opt", "beta_on_boundary"});
   std::ofstream file;
   std::size_t rows_kept = 0;
   bool resumed = false;  // the header is there
   if (!f.output.empty()) {
     nlohmann::json meta = {{"model", report::params_json(base)},
                            {"sweeps", f.sweeps},
-                           {"varpi_average", f.varpi_average},
-                           {"solver", report::solver_options_json(options.solver)},
+                           {"varpi_average", varpi_average},
+                           {"solver", report::solver_options_json(options.request.solver)},
                            {"seeds", nullptr}};
-    if (options.optimal_lambda)
-      meta["optimize"] = {{"over", "lambda"},
-                          {"objective", f.objective},
-                          {"lambda_range", {f.lambda_min, f.lambda_max}},
-                          {"grid_points", f.grid_points}};
+    if (options.optimize) {
+      meta["optimize"] = {{"over", studies::to_string(search.over)},
+                          {"objective", search.objective},
+                          {"lambda_range", {search.lambda_min, search.lambda_max}},
+                          {"grid_points", search.grid_points}};
+      if (beta_searched) meta["optimize"]["beta_range"] = {search.beta_min, search.beta_max};
+    }
     // --resume: keep the whole grid rows already written (a row warm-starts along itself only,
     // so the rows computed now are the ones an uninterrupted run writes) and append the rest.
     if (f.resume && std::filesystem::exists(f.output)) {
@@ -117,7 +109,7 @@ void run_curve(const CurveFlags& f) {
           throw std::invalid_argument("--resume: " + f.output + " was written by another run (its " + it.key() +
                                       " differ; see " + sidecar + ")");
       const report::CsvResumePoint rp = report::csv_resume_point(
-          read_text(f.output), report::CurveCsvWriter::header_line(f.varpi_average, extra), inner.values.size());
+          read_text(f.output), report::CurveCsvWriter::header_line(varpi_average, extra), inner.values.size());
       if (!rp.same_header)
         throw std::invalid_argument("--resume: " + f.output + " does not start with this run's CSV header");
       if (rp.bytes > 0) {
@@ -136,7 +128,7 @@ void run_curve(const CurveFlags& f) {
     report::write_csv_sidecar(f.output, recorded_command_line(), meta);
   }
   std::ostream& out = f.output.empty() ? std::cout : file;
-  report::CurveCsvWriter csv(out, f.varpi_average, extra, !resumed);
+  report::CurveCsvWriter csv(out, varpi_average, extra, !resumed);
   Progress progress(outer.name.empty() ? "curve " + inner.name : "grid " + outer.name + " x " + inner.name,
                     static_cast<int>(total));
   int written = static_cast<int>(rows_kept * inner.values.size());
@@ -144,8 +136,15 @@ void run_curve(const CurveFlags& f) {
       base, outer, inner, options,
       [&](std::size_t, const std::vector<studies::GridPoint>& row) {
         for (const studies::GridPoint& g : row) {
-          if (options.optimal_lambda) csv.write_row(g.params, g.solution.result, {g.lambda_opt, g.on_boundary ? 1.0 : 0.0, g.value});
-          else csv.write_row(g.params, g.solution.result);
+          const theory::TheoryResult& r = g.answer.solution.result;
+          if (!g.optimum) {
+            csv.write_row(g.params, r);
+            continue;
+          }
+          const studies::Optimum& o = *g.optimum;
+          std::vector<double> cells = {o.lambda, o.lambda_on_boundary ? 1.0 : 0.0, o.value};
+          if (beta_searched) cells.insert(cells.end(), {o.beta, o.beta_on_boundary ? 1.0 : 0.0});
+          csv.write_row(g.params, r, cells);
         }
         written += static_cast<int>(row.size());
         progress.update(written);
@@ -159,7 +158,7 @@ void run_curve(const CurveFlags& f) {
 void add_curve_command(CLI::App& app) {
   auto flags = std::make_shared<CurveFlags>();
   auto* cmd = app.add_subcommand("curve", "asymptotic errors along a sweep or on a grid of two sweeps, as CSV");
-  add_model_flags(*cmd, flags->model);
+  add_request_flags(*cmd, flags->request);
   cmd->add_option("--sweep", flags->sweeps,
                   "name=lo:hi:count[:log], e.g. p_over_n=0.1:5:200; twice for a grid (the first one outer, "
                   "one row per value)")
@@ -167,24 +166,16 @@ void add_curve_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--output,-o", flags->output,
                   "CSV file (default: standard output); writes NAME.meta.json next to it");
-  cmd->add_flag("--varpi-average", flags->varpi_average,
-                "add each error's law over varpi ~ N(0, I_k): _mean _std _q05 _q50 _q95 _A0 _A2 columns (no "
-                "--varpi needed); with --optimize, minimise the mean");
   cmd->add_option("--optimize", flags->optimize,
-                  "lambda: each point at the lambda minimising --objective (columns lambda_opt, "
-                  "lambda_on_boundary, optimum_value; the errors are at the optimum)")
-      ->check(CLI::IsMember({"lambda"}));
-  cmd->add_option("--objective", flags->objective, "the error --optimize minimises")->capture_default_str();
-  cmd->add_option("--lambda-min", flags->lambda_min, "--optimize: lambda range, lower end")->capture_default_str();
-  cmd->add_option("--lambda-max", flags->lambda_max, "--optimize: lambda range, upper end")->capture_default_str();
-  cmd->add_option("--grid-points", flags->grid_points, "--optimize: coarse grid in log10 lambda before Brent")
-      ->capture_default_str();
+                  "lambda | beta | both: each point at the optimum of --objective (columns lambda_opt, "
+                  "lambda_on_boundary, optimum_value, and beta_opt, beta_on_boundary; the errors are at the optimum)")
+      ->check(CLI::IsMember({"lambda", "beta", "both"}));
+  add_field_flags(*cmd, studies::optimize_options_table(), flags->search, {"over", "max_iterations", "bits"});
   cmd->add_option("--threads", flags->threads, "threads for the rows of a grid (0: OMP_NUM_THREADS)")
       ->capture_default_str();
   cmd->add_flag("--resume", flags->resume,
                 "complete an --output CSV that an interrupted run with the same flags left: keep its whole grid "
                 "rows (a single curve is one row) and compute the rest");
-  add_solver_flags(*cmd, flags->solver);
   cmd->callback([flags] { run_curve(*flags); });
 }
 

@@ -34,6 +34,10 @@ struct FieldFlags {
   }
 };
 
+// How the CLI spells a library field in messages: its flag, --name-with-dashes, except the few
+// flags named otherwise (--seed for base_seed, --solve, --max-memory, --varpi-drawn).
+std::string flag_spelling(std::string_view field);
+
 inline const char* type_name(model::FieldType t) {
   switch (t) {
     case model::FieldType::kText: return "TEXT";
@@ -58,7 +62,10 @@ void add_field_flags(CLI::App& cmd, const std::vector<model::Field<S>>& table, F
     std::string& value = flags.text[name];
     CLI::Option* o = nullptr;
     if (f.type == model::FieldType::kBool) {
-      o = cmd.add_flag_callback(model::flag_name(name), [&value] { value = "true"; }, std::string(f.description));
+      // A flag; one that is on by default is turned off by --no-NAME.
+      const bool on = f.get_number(defaults) != 0.0;
+      const std::string flag = on ? "--no-" + model::flag_name(name).substr(2) : model::flag_name(name);
+      o = cmd.add_flag_callback(flag, [&value, on] { value = on ? "false" : "true"; }, std::string(f.description));
     } else {
       o = cmd.add_option(model::flag_name(name), value, std::string(f.description))->type_name(type_name(f.type));
       if (f.column && f.type != model::FieldType::kRealList) o->default_str(model::field_text(defaults, f));

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     return e.status;
   } catch (const srf::model::InvalidParameter& e) {
     // The library names the field ("lambda = 0: ..."); the CLI user typed the flag.
-    std::cerr << "sobolev-rf: error: " << srf::cli::flag_message(e.field(), e.what()) << "\n";
+    std::cerr << "sobolev-rf: error: " << e.message(srf::cli::flag_spelling) << "\n";
     return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "sobolev-rf: error: " << e.what() << "\n";

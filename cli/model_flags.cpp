@@ -3,8 +3,17 @@
 #include <stdexcept>
 
 #include <sobolev_rf/model/parameter_table.hpp>
+#include <sobolev_rf/theory/solver_options_table.hpp>
 
 namespace srf::cli {
+
+std::string flag_spelling(std::string_view field) {
+  if (field == "base_seed") return "--seed";
+  if (field == "solve_method") return "--solve";
+  if (field == "max_memory_bytes") return "--max-memory";
+  if (field == "varpi_mode") return "--varpi-drawn";
+  return model::flag_name(field);
+}
 
 std::string flag_message(const std::string& field, const std::string& message) {
   if (message.rfind(field, 0) == 0) return model::flag_name(field) + message.substr(field.size());
@@ -37,40 +46,33 @@ void add_model_flags(CLI::App& cmd, ModelFlags& f) {
 }
 
 theory::SaddlePointOptions SolverFlags::resolve() const {
-  theory::SaddlePointOptions o = options;
-  o.traces = traces == "sampled" ? theory::TraceMethod::kSampled : theory::TraceMethod::kDeterministic;
-  if (o.traces == theory::TraceMethod::kSampled && (o.trace_size < 10 || o.trace_size > 20000))
-    throw std::invalid_argument("--trace-size = " + std::to_string(o.trace_size) + ": must lie in [10, 20000]");
-  try {
-    o.validate();
-  } catch (const std::invalid_argument& e) {
-    // "SaddlePointOptions.max_iterations = 0: ..." -> "--max-iterations = 0: ..."
-    std::string m = e.what();
-    const std::string prefix = "SaddlePointOptions.";
-    if (m.rfind(prefix, 0) == 0) {
-      const std::string rest = m.substr(prefix.size());
-      const std::string field = rest.substr(0, rest.find(' '));
-      m = flag_message(field, rest);
-    }
-    throw std::invalid_argument(m);
-  }
+  theory::SaddlePointOptions o;
+  apply(o);
+  o.validate();
   return o;
 }
 
 void add_solver_flags(CLI::App& cmd, SolverFlags& f) {
-  auto& o = f.options;
-  cmd.add_option("--tolerance", o.tolerance, "stop when max |log V - log T(V)| <= tolerance")->capture_default_str();
-  cmd.add_option("--max-iterations", o.max_iterations, "Newton iterations per lambda-continuation stage")
-      ->capture_default_str();
-  cmd.add_option("--max-continuation-stages", o.max_continuation_stages,
-                 "lambda-continuation stages (from max(lambda,1) down by 4) if a direct solve fails")
-      ->capture_default_str();
-  cmd.add_option("--traces", f.traces,
-                 "core traces: deterministic (the limit) | sampled (one sampled matrix of --trace-size, a check)")
-      ->check(CLI::IsMember({"deterministic", "sampled"}))
-      ->capture_default_str();
-  cmd.add_option("--trace-size", o.trace_size, "P of the sampled trace matrix")->capture_default_str();
-  cmd.add_option("--trace-seed", o.trace_seed, "seed of the sampled trace matrix")->capture_default_str();
+  // The inner Newton's and the quadrature's settings stay at their defaults on the command line.
+  add_field_flags(cmd, theory::solver_options_table(), f,
+                  {"continuation_factor", "radial_nodes_per_panel", "inner_tolerance", "inner_stall_tolerance",
+                   "inner_max_iterations"});
+}
+
+theory::TheoryRequest RequestFlags::resolve() const {
+  theory::TheoryRequest r;
+  apply(r);
+  r.model = model.base();
+  r.model = theory::requested_model(r);
+  r.solver = solver.resolve();
+  r.validate();
+  return r;
+}
+
+void add_request_flags(CLI::App& cmd, RequestFlags& f) {
+  add_model_flags(cmd, f.model);
+  add_field_flags(cmd, theory::theory_request_table(), f);
+  add_solver_flags(cmd, f.solver);
 }
 
 }  // namespace srf::cli

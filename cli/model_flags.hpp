@@ -11,6 +11,7 @@
 
 #include <sobolev_rf/cli/field_flags.hpp>
 #include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/theory/request.hpp>
 #include <sobolev_rf/theory/saddle_point.hpp>
 
 namespace srf::cli {
@@ -28,16 +29,22 @@ struct ModelFlags : FieldFlags<model::ModelParams> {
 
 void add_model_flags(CLI::App& cmd, ModelFlags& flags);
 
-// The saddle-point solver's options that a user may set (theory, curve):
-// --tolerance, --max-iterations, --max-continuation-stages, --traces, --trace-size, --trace-seed.
-struct SolverFlags {
-  theory::SaddlePointOptions options;
-  std::string traces = "deterministic";
-  // Applies --traces, then options.validate() (its message names the struct field; the flag
-  // has the same name with '-' for '_'). Throws std::invalid_argument.
+// The saddle-point solver's options (theory/solver_options_table.hpp), one flag each:
+// --tolerance, --max-iterations, ..., --traces, --trace-size, --trace-seed.
+struct SolverFlags : FieldFlags<theory::SaddlePointOptions> {
+  // The defaults with the given flags applied, validated (throws model::InvalidParameter).
   theory::SaddlePointOptions resolve() const;
 };
 void add_solver_flags(CLI::App& cmd, SolverFlags& flags);
+
+// A theory request (theory/request.hpp): the model flags, the solver flags and the request's own
+// (--varpi-average, --sketch-scale, --d).
+struct RequestFlags : FieldFlags<theory::TheoryRequest> {
+  ModelFlags model;
+  SolverFlags solver;
+  theory::TheoryRequest resolve() const;  // validated
+};
+void add_request_flags(CLI::App& cmd, RequestFlags& flags);
 
 // A library message that starts with a field name ("lambda = 0: ...") as the CLI says it
 // ("--lambda = 0: ..."); other messages are returned unchanged.

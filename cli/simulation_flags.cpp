@@ -38,8 +38,8 @@ void add_simulation_flags(CLI::App& cmd, SimulationFlags& f) {
 
 simulation::SimulationOptions SimulationFlags::resolve() const {
   simulation::SimulationOptions o = options;
-  if (sketch_scale == "normal") o.sketch_scale = simulation::SketchScale::kNormal;
-  else if (sketch_scale == "unit") o.sketch_scale = simulation::SketchScale::kUnit;
+  if (sketch_scale == "normal") o.sketch_scale = model::SketchScale::kNormal;
+  else if (sketch_scale == "unit") o.sketch_scale = model::SketchScale::kUnit;
   else throw std::invalid_argument("--sketch-scale = '" + sketch_scale + "': must be normal or unit");
   if (solve == "auto") o.solve_method = simulation::SolveMethod::kAuto;
   else if (solve == "primal") o.solve_method = simulation::SolveMethod::kPrimal;

@@ -25,7 +25,7 @@ std::string theory_table(const model::ModelParams& p, const theory::TheoryResult
     s += fmt::format("{:<10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "quantity", "mean", "std", "q05",
                      "q50", "q95", "A0", "A2");
     for (const auto& [name, field] : model::error_fields()) {
-      const theory::VarpiStatistics st = theory::varpi_statistics(r.varpi_law.A0.*field, r.varpi_law.A2.*field, p.k);
+      const theory::VarpiStatistics st = theory::varpi_statistics(r.varpi_law, field, p.k);
       s += fmt::format("{:<10} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n", name, st.mean,
                        st.std, st.q05, st.q50, st.q95, r.varpi_law.A0.*field, r.varpi_law.A2.*field);
     }

@@ -10,7 +10,7 @@ namespace srf::distributed {
 namespace {
 
 const char* name_of(simulation::TestError t) { return t == simulation::TestError::kExact ? "exact" : "sampled"; }
-const char* name_of(simulation::SketchScale s) { return s == simulation::SketchScale::kUnit ? "unit" : "normal"; }
+const char* name_of(model::SketchScale s) { return s == model::SketchScale::kUnit ? "unit" : "normal"; }
 const char* name_of(simulation::VarpiMode m) { return m == simulation::VarpiMode::kDrawn ? "drawn" : "given"; }
 const char* name_of(simulation::SolveMethod m) {
   return m == simulation::SolveMethod::kPrimal ? "primal" : m == simulation::SolveMethod::kDual ? "dual" : "auto";
@@ -121,7 +121,7 @@ SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) 
   const long long br = integer(j, "batch_rows", source);
   if (br < 0 || br > 100000000) bad(source, "job: batch_rows out of range");
   o.batch_rows = static_cast<int>(br);
-  o.sketch_scale = choice(j, "sketch_scale", {simulation::SketchScale::kNormal, simulation::SketchScale::kUnit}, source);
+  o.sketch_scale = choice(j, "sketch_scale", {model::SketchScale::kNormal, model::SketchScale::kUnit}, source);
   o.varpi_mode = choice(j, "varpi_mode", {simulation::VarpiMode::kGiven, simulation::VarpiMode::kDrawn}, source);
   o.solve_method = choice(
       j, "solve", {simulation::SolveMethod::kAuto, simulation::SolveMethod::kPrimal, simulation::SolveMethod::kDual},

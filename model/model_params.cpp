@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/spectral_law.hpp>
+#include <sobolev_rf/model/spectrum.hpp>
 
 namespace srf::model {
 
@@ -67,6 +69,10 @@ void ModelParams::validate() const {
                                         ": has no useful gradient (sigma' = 0 a.e.), not allowed with k > 0");
   if (k > 0 && !phi->has_useful_gradient)
     throw InvalidParameter("teacher", "teacher = " + teacher + ": has no useful gradient, not allowed with k > 0");
+  // The spectrum (its family, numbers, file) and the proportional regime of the alignment,
+  // (R1)-(R2) of docs/theory/structured.md [S.1]. A file is read once (model/spectrum.hpp).
+  if (!std::isfinite(alignment)) bad("alignment", alignment, "must be finite");
+  check_alignment(parse_spectrum(spectrum), alignment);
 }
 
 }  // namespace srf::model

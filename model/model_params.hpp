@@ -30,6 +30,13 @@ struct ModelParams {
   double beta_inf = 1.0;         // weight of the informed term, beta_inf >= 0
   double alpha_u = 1.0;          // n_u / p: gradient samples that estimate u (estimated only)
   double delta_u = 0.1;          // Delta_u: noise variance per coordinate of those samples
+  // Structured inputs (docs/model.md "Structured inputs"): x ~ N(0, Sigma), Sigma's spectrum
+  // one of isotropic | powerlaw:a | twolevel:f,r | file:PATH (model/spectrum.hpp), mean 1; the
+  // teacher theta0_i ~ s_i^(b/2) g_i with b = alignment, scaled to theta0^T Sigma theta0 = 1.
+  std::string spectrum = "isotropic";
+  double alignment = 0.0;        // b: > 0 teacher in high-variance directions, < 0 in low ones
+
+  bool structured() const { return spectrum != "isotropic"; }
 
   bool has_informed() const { return informed != "none"; }
 

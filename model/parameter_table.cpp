@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <sobolev_rf/model/spectrum.hpp>
+
 namespace srf::model {
 
 namespace {
@@ -20,6 +22,27 @@ F shorthand(std::string_view name, std::string_view description, std::function<d
   f.get_number = std::move(get);
   f.set_number = std::move(set);
   return f;
+}
+
+// A number of the spectrum (powerlaw's a, twolevel's f or r), NaN for another family.
+std::function<double(const ModelParams&)> spectrum_number(double Spectrum::*member, SpectrumFamily family) {
+  return [member, family](const ModelParams& p) {
+    try {
+      const Spectrum s = parse_spectrum(p.spectrum);
+      if (s.family == family) return s.*member;
+    } catch (const InvalidParameter&) {
+    }
+    return std::nan("");
+  };
+}
+
+// The two-level spectrum whose f or r the shorthand `name` sets to `value`.
+Spectrum twolevel_of(const ModelParams& p, const char* name, double value) {
+  if (p.spectrum.rfind("twolevel:", 0) != 0)
+    throw InvalidParameter(name, fmt::format("{} = {}: sets a number of a two-level {{spectrum}} (twolevel:f,r), but "
+                                             "{{spectrum}} = {}; give a two-level {{spectrum}} too",
+                                             name, format_number(value), p.spectrum));
+  return parse_spectrum(p.spectrum);
 }
 
 std::vector<F> make_table() {
@@ -47,11 +70,35 @@ std::vector<F> make_table() {
       real("beta_inf", &P::beta_inf, "weight of the informed-direction gradient loss", true),
       real("alpha_u", &P::alpha_u, "n_u/p, gradient samples estimating the informed direction", true),
       real("delta_u", &P::delta_u, "noise variance Delta_u of those gradient samples", true),
+      text("spectrum", &P::spectrum,
+           "input covariance spectrum, mean 1: isotropic | powerlaw:a (0 <= a < 1) | twolevel:f,r (first ceil(f d) "
+           "eigenvalues r times the others) | file:PATH (eigenvalues, one per line)"),
+      real("alignment", &P::alignment,
+           "teacher alignment b: theta0_i ~ s_i^(b/2) g_i (> 0: high-variance directions, < 0: low, 0: uniform)", true),
       shorthand("noise", "Delta_f = Delta_g = value (sets both)", [](const P& p) {
         return p.delta_f == p.delta_g ? p.delta_f : std::nan("");
       }, [](P& p, double v) { p.delta_f = p.delta_g = v; }),
       shorthand("d_over_n", "d/n (sets gamma = value * alpha; apply after alpha)",
                 [](const P& p) { return p.gamma / p.alpha; }, [](P& p, double v) { p.gamma = v * p.alpha; }),
+      // The spectrum's numbers, for sweeps: each rewrites the spectrum text.
+      shorthand("powerlaw_a", "a of spectrum = powerlaw:a (sets spectrum)", spectrum_number(&Spectrum::a, SpectrumFamily::kPowerLaw),
+                [](P& p, double v) {
+                  if (!(v >= 0.0 && v < 1.0))
+                    throw InvalidParameter("powerlaw_a", "powerlaw_a = " + format_number(v) + ": must lie in [0, 1)");
+                  p.spectrum = powerlaw_spectrum_text(v);
+                }),
+      shorthand("twolevel_f", "f of spectrum = twolevel:f,r (sets spectrum; needs a twolevel spectrum)",
+                spectrum_number(&Spectrum::f, SpectrumFamily::kTwoLevel), [](P& p, double v) {
+                  if (!(v > 0.0 && v < 1.0))
+                    throw InvalidParameter("twolevel_f", "twolevel_f = " + format_number(v) + ": must lie in (0, 1)");
+                  p.spectrum = twolevel_spectrum_text(v, twolevel_of(p, "twolevel_f", v).r);
+                }),
+      shorthand("twolevel_r", "r of spectrum = twolevel:f,r (sets spectrum; needs a twolevel spectrum)",
+                spectrum_number(&Spectrum::r, SpectrumFamily::kTwoLevel), [](P& p, double v) {
+                  if (!(v > 0.0 && std::isfinite(v)))
+                    throw InvalidParameter("twolevel_r", "twolevel_r = " + format_number(v) + ": must be finite and > 0");
+                  p.spectrum = twolevel_spectrum_text(twolevel_of(p, "twolevel_r", v).f, v);
+                }),
   };
   auto row = [&t](std::string_view name) -> F& {
     for (F& f : t)
@@ -101,8 +148,9 @@ void set_model_parameter(ModelParams& p, std::string_view name, double value) {
   if (!f) unknown(name);
   if (!f->set_number)
     throw InvalidParameter(std::string(name), fmt::format("{} = {:g}: expects {}, not a number", name, value,
-                                                          name == "informed" ? "none, oracle or estimated"
-                                                                             : "an activation name"));
+                                                          name == "informed"   ? "none, oracle or estimated"
+                                                          : name == "spectrum" ? "isotropic, powerlaw:a, twolevel:f,r or file:PATH"
+                                                                               : "an activation name"));
   f->set_number(p, value);
 }
 

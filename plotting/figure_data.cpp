@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include <sobolev_rf/plotting/legendre_example.hpp>
-#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
 #include <sobolev_rf/studies/training_comparison.hpp>
 #include <sobolev_rf/model/parameter_table.hpp>
 #include <sobolev_rf/theory/sketch_scale.hpp>
@@ -44,12 +44,22 @@ model::ModelParams point_params(const model::ModelParams& base, const CurveSpec&
   return p;
 }
 
-studies::OptimalLambdaOptions optimal_lambda_options(const CurveSpec& c) {
-  studies::OptimalLambdaOptions o;
+studies::OptimizeOptions optimal_lambda_options(const CurveSpec& c) {
+  studies::OptimizeOptions o;
   o.lambda_min = c.lambda_min;
   o.lambda_max = c.lambda_max;
   o.objective = c.optimise;
   return o;
+}
+
+// The optimal lambda at p (NaN when nothing converged), from the neighbouring point's optimum.
+studies::Optimum lambda_optimum(const model::ModelParams& p, const CurveSpec& c, std::optional<studies::OptimizeHint>& hint) {
+  theory::TheoryRequest r;
+  r.model = p;
+  studies::Optimum best = studies::optimize(r, optimal_lambda_options(c), hint);
+  hint.reset();
+  if (best.converged) hint = studies::OptimizeHint::from(best);
+  return best;
 }
 
 template <class T>
@@ -155,14 +165,14 @@ class FigureComputer {
     header.insert(header.end(), {"converged", "iterations"});
     table(file, header);
     theory::SaddlePointState state;
-    std::vector<theory::SaddlePointState> grid_states;
+    std::optional<studies::OptimizeHint> hint;
     int failed = 0;
     for (double x : c.sweep_values) {
       model::ModelParams p = point_params(c.params, c, x);
       theory::SaddlePointSolution sol;
       if (c.optimal_lambda) {
-        const studies::OptimalLambda best = studies::optimal_lambda(p, optimal_lambda_options(c), &grid_states);
-        sol = best.solution;
+        const studies::Optimum best = lambda_optimum(p, c, hint);
+        sol = best.answer.solution;
         p.lambda = best.lambda;
       } else if (c.unit_sketch_d > 0) {
         sol = theory::solve_unit_sketch(p, c.unit_sketch_d, {}, state);
@@ -193,10 +203,10 @@ class FigureComputer {
     }
     header.push_back("wall_seconds");
     table(file, header);
-    std::vector<theory::SaddlePointState> grid_states;
+    std::optional<studies::OptimizeHint> hint;
     for (double x : m.at) {
       model::ModelParams p = point_params(m.params, c, x);
-      if (c.optimal_lambda) p.lambda = studies::optimal_lambda(p, optimal_lambda_options(c), &grid_states).lambda;
+      if (c.optimal_lambda) p.lambda = lambda_optimum(p, c, hint).lambda;
       if (!std::isfinite(p.lambda)) {  // no converged theory point to take the optimum from
         advance(m.options.seeds);
         continue;
@@ -206,7 +216,7 @@ class FigureComputer {
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),
                              std::to_string(r.size.d), std::to_string(r.seeds),
-                             o.sketch_scale == simulation::SketchScale::kUnit ? "unit" : "normal"});
+                             o.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal"});
       for (const auto& [name, field] : model::error_fields()) {
         const simulation::Estimate& e = r.estimate(name);
         cells.push_back(num(e.mean));
@@ -223,7 +233,9 @@ class FigureComputer {
     table(file, concat({"x", "y", "gain", "gain_equal_samples", "gain_equal_cost", "l2_value", "l2_cost_value",
                         "sobolev_value", "l2_lambda_opt", "l2_cost_lambda_opt", "sobolev_lambda_opt", "converged"},
                        param_columns()));
-    studies::OptimalLambdaOptions o = optimal_lambda_options(c);
+    studies::CompareOptions o;
+    o.search = optimal_lambda_options(c);
+    o.threads = 1;
     int failed = 0;
     for (double y : c.y_values) {
       for (double x : c.sweep_values) {
@@ -232,7 +244,9 @@ class FigureComputer {
         if (c.y_name == "noise") p.delta_f = p.delta_g = y;
         else if (c.y_name != "d_over_n") model::set_model_parameter(p, c.y_name, y);
         if (c.y_name == "d_over_n") p.gamma = y * p.alpha;
-        const studies::TrainingComparison t = studies::compare_training(p, o);
+        theory::TheoryRequest r;
+        r.model = p;
+        const studies::TrainingComparison t = studies::compare_training(r, o);
         if (!t.converged) ++failed;
         const double gain = c.gain == "equal_cost" ? t.gain_equal_cost : t.gain_equal_samples;
         row(concat({num(x), num(y), t.converged ? num(gain) : "", num(t.gain_equal_samples), num(t.gain_equal_cost),
@@ -256,7 +270,7 @@ class FigureComputer {
     if (!sol.result.summary.converged()) return 1;
     for (const auto& q : c.quantities) {
       const double A0 = model::error_value(sol.result.varpi_law.A0, q);
-      const double A2 = model::error_value(sol.result.varpi_law.A2, q);
+      const double A2 = sol.result.varpi_law.tau2 * model::error_value(sol.result.varpi_law.A2, q);
       for (const auto& pt : theory::varpi_law_curve(A0, A2, c.params.k, c.law_points))
         row(concat({q, num(pt.error), num(pt.cdf), num(pt.density), num(A0), num(A2)}, param_cells(c.params)));
     }

@@ -276,8 +276,8 @@ MarkerSpec parse_markers(const TableReader& m, const CurveSpec& curve, const mod
     o.base_seed = static_cast<std::uint64_t>(*s);
   }
   if (auto s = m.string("sketch_scale")) {
-    if (*s == "normal") o.sketch_scale = simulation::SketchScale::kNormal;
-    else if (*s == "unit") o.sketch_scale = simulation::SketchScale::kUnit;
+    if (*s == "normal") o.sketch_scale = model::SketchScale::kNormal;
+    else if (*s == "unit") o.sketch_scale = model::SketchScale::kUnit;
     else m.fail("sketch_scale", "'" + *s + "' must be normal or unit");
   }
   o.varpi_mode = curve.kind == CurveKind::kVarpiLaw ? simulation::VarpiMode::kDrawn : simulation::VarpiMode::kGiven;

@@ -75,7 +75,7 @@ void CurveCsvWriter::write_row(const model::ModelParams& p, const theory::Theory
     out_ << "," << cell(r.errors.*field, ok);
     if (varpi_average_) {
       const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;
-      const theory::VarpiStatistics s = theory::varpi_statistics(A0, A2, p.k);
+      const theory::VarpiStatistics s = theory::varpi_statistics(r.varpi_law, field, p.k);
       for (double v : {s.mean, s.std, s.q05, s.q50, s.q95, A0, A2}) out_ << "," << cell(v, ok);
     }
   }

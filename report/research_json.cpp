@@ -8,53 +8,83 @@
 namespace srf::report {
 
 namespace {
+
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-nlohmann::json training_optimum_json(const studies::TrainingOptimum& t, bool varpi_average) {
-  nlohmann::json j = theory_json(t.params, t.optimum.solution.result, varpi_average);
-  j["lambda_opt"] = number(t.optimum.lambda);
-  j["lambda_on_boundary"] = t.optimum.on_boundary;
-  j["value"] = number(t.optimum.value);
+// The theory report at an optimum with what the search found.
+nlohmann::json at_optimum(const studies::Optimum& best) {
+  nlohmann::json j = theory_json(best.answer.model, best.answer.solution.result, best.request.varpi_average);
+  j["lambda_opt"] = number(best.lambda);
+  j["beta_opt"] = number(best.beta);
+  j["lambda_on_boundary"] = best.lambda_on_boundary;
+  j["beta_on_boundary"] = best.beta_on_boundary;
+  j["value"] = number(best.value);
+  j["converged"] = best.converged;
+  j["evaluations"] = best.evaluations;
   return j;
 }
+
 }  // namespace
 
 nlohmann::json optimum_json(const studies::Optimum& best, const studies::OptimizeOptions& o) {
-  nlohmann::json j = theory_json(best.params, best.solution.result, o.lambda.varpi_average);
+  nlohmann::json j = theory_answer_json(best.request, best.answer);
   j["over"] = studies::to_string(o.over);
-  j["objective"] = o.lambda.objective;
-  j["varpi_average"] = o.lambda.varpi_average;
+  j["objective"] = o.objective;
+  j["varpi_average"] = best.request.varpi_average;
   j["value"] = number(best.value);
   if (o.over != studies::OptimizeOver::kBeta) {
-    j["lambda_opt"] = number(best.params.lambda);
-    j["lambda_range"] = {o.lambda.lambda_min, o.lambda.lambda_max};
+    j["lambda_opt"] = number(best.lambda);
+    j["lambda_range"] = {o.lambda_min, o.lambda_max};
     j["lambda_on_boundary"] = best.lambda_on_boundary;
   }
   if (o.over != studies::OptimizeOver::kLambda) {
-    j["beta_opt"] = number(best.params.beta);
+    j["beta_opt"] = number(best.beta);
     j["beta_range"] = {o.beta_min, o.beta_max};
+    j["beta_zero"] = o.beta_zero;
     j["beta_on_boundary"] = best.beta_on_boundary;
   }
   j["converged"] = best.converged;
   j["evaluations"] = best.evaluations;
-  j.update(run_metadata_json(o.lambda.solver));
   return j;
 }
 
-nlohmann::json training_comparison_json(const model::ModelParams& p, const studies::OptimalLambdaOptions& o,
+nlohmann::json training_comparison_json(const theory::TheoryRequest& r, const studies::CompareOptions& o,
                                         const studies::TrainingComparison& c) {
-  nlohmann::json j = params_json(p);
-  j["objective"] = o.objective;
-  j["varpi_average"] = o.varpi_average;
-  j["lambda_range"] = {o.lambda_min, o.lambda_max};
-  j["l2_equal_samples"] = training_optimum_json(c.l2_equal_samples, o.varpi_average);
-  j["l2_equal_cost"] = training_optimum_json(c.l2_equal_cost, o.varpi_average);
-  j["sobolev"] = training_optimum_json(c.sobolev, o.varpi_average);
+  nlohmann::json j = params_json(r.model);
+  j["objective"] = o.search.objective;
+  j["varpi_average"] = r.varpi_average;
+  j["lambda_range"] = {o.search.lambda_min, o.search.lambda_max};
+  j["beta_range"] = {o.search.beta_min, o.search.beta_max};
+  j["gradient_cost"] = o.gradient_cost;
+  j["label_cost"] = c.label_cost;
+  auto row = [&](const studies::CompareRow& row) {
+    nlohmann::json x = at_optimum(row.optimum);
+    x["sample_factor"] = row.sample_factor;
+    return x;
+  };
+  j["l2_equal_samples"] = row(c.l2_equal_samples);
+  j["l2_equal_cost"] = row(c.l2_equal_cost);
+  j["sobolev"] = row(c.sobolev);
+  j["sobolev_beta1"] = row(c.sobolev_beta1);
   j["gain_equal_samples"] = number(c.gain_equal_samples);
   j["gain_equal_cost"] = number(c.gain_equal_cost);
+  j["gain_beta1"] = number(c.gain_beta1);
+  if (!c.budget.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& b : c.budget)
+      rows.push_back({{"k", b.k},
+                      {"sample_factor", b.sample_factor},
+                      {"lambda_opt", number(b.optimum.lambda)},
+                      {"beta_opt", number(b.optimum.beta)},
+                      {"value", number(b.optimum.value)},
+                      {"converged", b.optimum.converged}});
+    j["budget"] = rows;
+    j["budget_directions"] = o.budget_directions;
+    j["best_k"] = c.best_k;
+  }
   j["converged"] = c.converged;
   j["verdict"] = c.verdict;
-  j.update(run_metadata_json(o.solver));
+  j.update(run_metadata_json(r.solver));
   return j;
 }
 

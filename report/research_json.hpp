@@ -1,6 +1,6 @@
 #pragma once
 // JSON reports of the research commands, the same for the CLI (`optimize`, `compare`) and Python
-// (sobolev_rf.optimize, sobolev_rf.compare): the theory report at the optimum (theory_json.hpp)
+// (sobolev_rf.optimize, sobolev_rf.compare): the theory report at each optimum (theory_json.hpp)
 // plus the search's outcome, the version and the solver options.
 #include <nlohmann/json.hpp>
 
@@ -9,15 +9,18 @@
 
 namespace srf::report {
 
-// `optimize`: the model and every error at the minimiser, "over", "objective", "value",
-// "lambda_opt"/"lambda_range"/"lambda_on_boundary" (lambda searched), the same for beta,
-// "converged", "evaluations".
+// `optimize`: the request's report at the minimiser (theory_answer_json), "over", "objective",
+// "varpi_average", "value", "lambda_opt"/"lambda_range"/"lambda_on_boundary" (lambda searched),
+// "beta_opt"/"beta_range"/"beta_on_boundary" (beta searched; beta_opt = 0: the L2 fit on the
+// same sketch won), "converged", "evaluations".
 nlohmann::json optimum_json(const studies::Optimum& best, const studies::OptimizeOptions& options);
 
-// `compare`: the Sobolev model, "l2_equal_samples", "l2_equal_cost", "sobolev" (each the theory
-// report at its optimal lambda with "lambda_opt", "lambda_on_boundary", "value"), the two gains,
+// `compare`: the Sobolev model, the objective and options, the rows "l2_equal_samples",
+// "l2_equal_cost", "sobolev", "sobolev_beta1" (each the report at its optimum with "lambda_opt",
+// "beta_opt", "sample_factor", "value", ...), the gains, "label_cost", the budget table ("budget":
+// rows with "k", "sample_factor", "lambda_opt", "beta_opt", "value"; "best_k") when asked,
 // "converged" and the one-line "verdict".
-nlohmann::json training_comparison_json(const model::ModelParams& sobolev, const studies::OptimalLambdaOptions& options,
+nlohmann::json training_comparison_json(const theory::TheoryRequest& sobolev, const studies::CompareOptions& options,
                                         const studies::TrainingComparison& comparison);
 
 }  // namespace srf::report

@@ -4,23 +4,15 @@
 #include <stdexcept>
 
 #include "sobolev_rf/version.hpp"
+#include <sobolev_rf/report/fields_json.hpp>
+#include <sobolev_rf/theory/solver_options_table.hpp>
 
 namespace srf::report {
 
 const char* version() { return srf::kVersion; }
 
 nlohmann::json solver_options_json(const theory::SaddlePointOptions& o) {
-  return {{"tolerance", o.tolerance},
-          {"max_iterations", o.max_iterations},
-          {"max_continuation_stages", o.max_continuation_stages},
-          {"continuation_factor", o.continuation_factor},
-          {"radial_nodes_per_panel", o.radial_nodes_per_panel},
-          {"inner_tolerance", o.inner_tolerance},
-          {"inner_stall_tolerance", o.inner_stall_tolerance},
-          {"inner_max_iterations", o.inner_max_iterations},
-          {"traces", o.traces == theory::TraceMethod::kSampled ? "sampled" : "deterministic"},
-          {"trace_size", o.trace_size},
-          {"trace_seed", o.trace_seed}};
+  return fields_json(o, theory::solver_options_table());
 }
 
 nlohmann::json run_metadata_json(const theory::SaddlePointOptions& options) {

@@ -23,7 +23,7 @@ nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResu
   for (const auto& [name, field] : model::error_fields()) {
     if (varpi_average) {
       const double A0 = r.varpi_law.A0.*field, A2 = r.varpi_law.A2.*field;
-      const theory::VarpiStatistics s = theory::varpi_statistics(A0, A2, p.k);
+      const theory::VarpiStatistics s = theory::varpi_statistics(r.varpi_law, field, p.k);
       j[name] = {{"mean", number(s.mean)}, {"std", number(s.std)}, {"q05", number(s.q05)}, {"q50", number(s.q50)},
                  {"q95", number(s.q95)},   {"A0", number(A0)},      {"A2", number(A2)}};
     } else {
@@ -55,6 +55,42 @@ nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResu
   return j;
 }
 
+nlohmann::json theory_answer_json(const theory::TheoryRequest& request, const theory::TheoryAnswer& answer, bool full) {
+  const theory::TheoryResult& r = answer.solution.result;
+  nlohmann::json j = theory_json(answer.model, r, request.varpi_average);
+  if (full) j["residual_history"] = r.summary.residual_history;
+  j.update(run_metadata_json(request.solver));
+  j["sketch_scale"] = request.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal";
+  if (request.sensitivities) {
+    const theory::Sensitivities& s = r.sensitivities;
+    nlohmann::json sj = {{"computed", s.computed}, {"message", s.message}};
+    auto block = [&](const model::Errors& at, const theory::VarpiLaw& law) {
+      nlohmann::json b = nlohmann::json::object();
+      for (const auto& [name, field] : model::error_fields())
+        b[name] = request.varpi_average
+                      ? number(law.A0.*field + answer.model.k * r.varpi_law.tau2 * law.A2.*field)  // d of the mean
+                      : number(at.*field);
+      return b;
+    };
+    sj["d_lambda"] = block(s.d_lambda, s.d_lambda_law);
+    sj["d_beta"] = block(s.d_beta, s.d_beta_law);
+    j["sensitivities"] = sj;
+  }
+  switch (answer.variant) {
+    case theory::TheoryVariant::kLimit: break;
+    case theory::TheoryVariant::kInformedFiniteD:
+      j["d"] = request.d;
+      j["informed_version"] = "finite-d";
+      break;
+    case theory::TheoryVariant::kUnitSketch:
+      j["d"] = request.d;
+      j["equivalent_beta"] = answer.solved.beta;
+      j["equivalent_delta_g"] = answer.solved.delta_g;
+      break;
+  }
+  return j;
+}
+
 nlohmann::json simulation_json(const model::ModelParams& params, const simulation::SimulationOptions& o,
                                const simulation::SimulationResult& r) {
   nlohmann::json j = params_json(params);  // the same names and layout as `theory`
@@ -70,7 +106,7 @@ nlohmann::json simulation_json(const model::ModelParams& params, const simulatio
   j["test_error"] = o.test_error == simulation::TestError::kExact ? "exact" : "sampled";
   if (o.test_error == simulation::TestError::kSampled) j["test_samples"] = o.test_samples;
   else j["test_samples"] = nullptr;
-  j["sketch_scale"] = o.sketch_scale == simulation::SketchScale::kUnit ? "unit" : "normal";
+  j["sketch_scale"] = o.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal";
   j["varpi_mode"] = o.varpi_mode == simulation::VarpiMode::kDrawn ? "drawn" : "given";
   for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
   // Exact errors: the largest truncation bound over the seeds, per error; sampled: the per-seed

@@ -70,7 +70,7 @@ void NormalRng::fill_columns(Eigen::Ref<Eigen::MatrixXd> m) {
 }
 
 Eigen::MatrixXd draw_sketch(const Eigen::VectorXd& theta0, const std::vector<double>& varpi, int k,
-                            SketchScale scale, NormalRng& rng) {
+                            model::SketchScale scale, NormalRng& rng) {
   const Eigen::Index d = theta0.size();
   Eigen::MatrixXd V(d, k);
   rng.fill_rows(V);
@@ -83,7 +83,7 @@ Eigen::MatrixXd draw_sketch(const Eigen::VectorXd& theta0, const std::vector<dou
     V.noalias() -= theta0 * proj;
     V.noalias() += theta0 * (a.transpose() / t2);
   }
-  if (scale == SketchScale::kUnit) V /= std::sqrt(static_cast<double>(d));
+  if (scale == model::SketchScale::kUnit) V /= std::sqrt(static_cast<double>(d));
   return V;
 }
 

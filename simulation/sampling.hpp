@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include <sobolev_rf/model/sketch_scale.hpp>
+
 namespace srf::simulation {
 
 // SplitMix64 finaliser: a bijective mixer, so distinct inputs give well-separated seeds.
@@ -61,7 +63,6 @@ class NormalRng {
 // Gradient-sketch scaling: kNormal is the sketch V of docs/model.md with i.i.d. N(0,1) entries (|V_j| ~ sqrt d);
 // kUnit is the talk's "wrong scaling" V ~ N(0, I/d), i.e. the kNormal sketch divided by sqrt d,
 // under which the sketched gradients vanish as d grows.
-enum class SketchScale { kNormal, kUnit };
 
 // The sketch V (d x k). With `varpi` given (length k) it is built exactly as docs/model.md prescribes,
 //   V = theta0 varpi^T / |theta0|^2 + (I - theta0 theta0^T / |theta0|^2) G,   G i.i.d. N(0,1),
@@ -69,7 +70,7 @@ enum class SketchScale { kNormal, kUnit };
 // ~ N(0, I_k) when |theta0| = 1). kUnit divides the result by sqrt d (the alignment becomes
 // varpi / sqrt d). Draws the d x k entries of G row by row from `rng`.
 Eigen::MatrixXd draw_sketch(const Eigen::VectorXd& theta0, const std::vector<double>& varpi, int k,
-                            SketchScale scale, NormalRng& rng);
+                            model::SketchScale scale, NormalRng& rng);
 
 // Draws (eps, eps'_1..eps'_k): unit variances, corr(eps, eps'_j) = rho, eps'_j mutually
 // independent. The (1+k) x (1+k) covariance [[1, rho 1^T], [rho 1, I_k]] is factored once

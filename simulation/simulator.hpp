@@ -25,6 +25,7 @@
 #include <sobolev_rf/theory/theory_result.hpp>
 #include <sobolev_rf/simulation/population_errors.hpp>
 #include <sobolev_rf/simulation/sampling.hpp>
+#include <sobolev_rf/simulation/stacked_design.hpp>  // SolveMethod
 
 namespace srf::simulation {
 
@@ -37,12 +38,6 @@ enum class VarpiMode {
 enum class TestError {
   kExact,    // Gaussian expectations given the seed's draws and w (validation/population_errors.hpp)
   kSampled,  // averages over test_samples fresh inputs (adds test-set noise to every seed)
-};
-
-enum class SolveMethod {
-  kAuto,    // the smaller of the two systems: primal (p x p) unless n(1+k) < p
-  kPrimal,  // (A^T A + n lambda I) w = A^T b
-  kDual,    // w = A^T (A A^T + n lambda I)^{-1} b
 };
 
 struct SimulationOptions {
@@ -60,7 +55,7 @@ struct SimulationOptions {
   // full speed, few enough that the buffers are reused rather than page-faulted in (16 MiB
   // buffers cost 20 % of a p = 1000 seed in first-touch page faults).
   int batch_rows = 0;
-  SketchScale sketch_scale = SketchScale::kNormal;
+  model::SketchScale sketch_scale = model::SketchScale::kNormal;
   VarpiMode varpi_mode = VarpiMode::kGiven;
   SolveMethod solve_method = SolveMethod::kAuto;
   std::uint64_t base_seed = 1;  // seed s uses streams derived from (base_seed, s) only
@@ -136,7 +131,10 @@ SimulationResult simulate(const model::ModelParams& params, const SimulationOpti
 SimulationResult summarize_seeds(const model::ModelParams& params, const SimulationOptions& options,
                                  std::vector<SeedResult> per_seed);
 
-// One seed; `threads` shares its tiled products and element-wise work among OpenMP threads.
+// One seed, in three steps: assemble_seed (seed_assembly.hpp: the draws and the stacked training
+// design), solve_stacked (stacked_solve.hpp: the exact ridge solve, primal or dual) and
+// evaluate_seed (seed_evaluation.hpp: the errors); the training errors come from the solve's
+// residuals. `threads` shares its tiled products and element-wise work among OpenMP threads.
 // Call it with single-threaded BLAS (as simulate does) for results independent of `threads`.
 // Exposed for tests and benchmarks.
 SeedResult simulate_seed(const model::ModelParams& params, const SimulationOptions& options, int seed_index,

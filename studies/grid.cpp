@@ -10,59 +10,37 @@
 namespace srf::studies {
 
 void GridOptions::validate() const {
-  solver.validate();
-  if (optimal_lambda) optimal_lambda->validate();
-  if (threads < 0) throw std::invalid_argument("threads = " + std::to_string(threads) + ": must be >= 0");
+  request.solver.validate();
+  if (optimize) optimize->validate();
+  if (threads < 0)
+    throw model::InvalidParameter("threads", "threads = " + std::to_string(threads) + ": must be >= 0");
 }
 
 namespace {
 
-// One row, warm-started along itself only.
+// One row, warm-started along itself only: each solve from the previous converged state, each
+// optimisation from the previous point's optimum.
 std::vector<GridPoint> solve_row(const model::ModelParams* points, std::size_t count, const GridOptions& o) {
   std::vector<GridPoint> row(count);
   theory::SaddlePointState state;
-  std::vector<theory::SaddlePointState> grid_states;  // the optimiser's coarse grid, carried along the row
-  std::vector<theory::SaddlePointState> local_states;  // the same for the local bracket
+  std::optional<OptimizeHint> hint;
+  theory::TheoryRequest r = o.request;
   for (std::size_t j = 0; j < count; ++j) {
     GridPoint& g = row[j];
     g.params = points[j];
-    if (o.optimal_lambda) {
-      const OptimalLambdaOptions& full = *o.optimal_lambda;
-      OptimalLambda best;
-      // Along a row the optimum moves little: search +-1 decade around the previous point's
-      // optimum first (5 grid points, then Brent), and the full range only when the local
-      // minimum lies on an end of that bracket that is not an end of the full range.
-      const double previous = j > 0 && row[j - 1].converged() ? row[j - 1].lambda_opt : 0.0;
-      bool local_ok = false;
-      if (std::isfinite(previous) && previous > 0) {
-        OptimalLambdaOptions local = full;
-        local.lambda_min = std::max(full.lambda_min, previous / 10.0);
-        local.lambda_max = std::min(full.lambda_max, previous * 10.0);
-        local.grid_points = 5;
-        if (local.lambda_max > local.lambda_min) {
-          best = optimal_lambda(points[j], local, &local_states);
-          const double t = std::log10(best.lambda);
-          const double tol = 1e-6;
-          const bool at_low = t - std::log10(local.lambda_min) <= tol, at_high = std::log10(local.lambda_max) - t <= tol;
-          const bool range_end = (at_low && local.lambda_min == full.lambda_min) || (at_high && local.lambda_max == full.lambda_max);
-          local_ok = best.converged && ((!at_low && !at_high) || range_end);
-          if (local_ok) best.on_boundary = range_end;
-        }
+    r.model = points[j];
+    if (o.optimize) {
+      Optimum best = optimize(r, *o.optimize, hint);
+      hint.reset();
+      if (best.converged) {
+        g.params = best.request.model;
+        hint = OptimizeHint::from(best);
       }
-      if (!local_ok) {
-        const int spent = best.evaluations;
-        best = optimal_lambda(points[j], full, &grid_states);
-        best.evaluations += spent;
-      }
-      g.lambda_opt = best.lambda;
-      g.value = best.value;
-      g.on_boundary = best.on_boundary;
-      g.evaluations = best.evaluations;
-      if (std::isfinite(best.lambda)) g.params.lambda = best.lambda;
-      g.solution = std::move(best.solution);
+      g.answer = best.answer;
+      g.optimum = std::move(best);
     } else {
-      g.solution = theory::solve_saddle_point(points[j], o.solver, state);
-      if (g.converged()) state = g.solution.state;
+      g.answer = theory::solve(r, state);
+      if (g.converged()) state = g.answer.solution.state;
     }
   }
   return row;
@@ -73,8 +51,13 @@ std::vector<GridPoint> solve_row(const model::ModelParams* points, std::size_t c
 int solve_grid(const model::ModelParams& base, const Sweep& outer, const Sweep& inner, const GridOptions& o,
                const GridRowCallback& on_row, const std::string& context) {
   o.validate();
-  if (o.optimal_lambda && (outer.name == "lambda" || inner.name == "lambda"))
-    throw std::invalid_argument(context + ": cannot sweep lambda and optimise it");
+  if (o.optimize) {
+    const bool lambda = o.optimize->over != OptimizeOver::kBeta, beta = o.optimize->over != OptimizeOver::kLambda;
+    for (const std::string& name : {outer.name, inner.name}) {
+      if (lambda && name == "lambda") throw std::invalid_argument(context + ": cannot sweep lambda and optimise it");
+      if (beta && name == "beta") throw std::invalid_argument(context + ": cannot sweep beta and optimise it");
+    }
+  }
   const std::vector<model::ModelParams> points = grid_points(base, outer, inner, context);
   const std::size_t columns = inner.values.size();
   const std::size_t rows = columns ? points.size() / columns : 0;

@@ -2,8 +2,8 @@
 // A grid: the saddle point on the Cartesian product of two sweeps (theory/parameter_sweep.hpp),
 // one row per value of the outer (slower) sweep. Rows are solved in parallel (OpenMP); each row
 // warm-starts only along itself, from its own first point, so every result is independent of
-// the number of threads. Optionally each point is solved at its optimal lambda
-// (theory/optimal_lambda.hpp), the coarse-grid states carried along the row as warm starts.
+// the number of threads. Optionally each point is solved at its optimum over lambda, beta or both
+// (optimize.hpp), each point's search started from its row neighbour's optimum.
 #include <cstddef>
 #include <functional>
 #include <limits>
@@ -11,34 +11,28 @@
 #include <vector>
 
 #include <sobolev_rf/model/model_params.hpp>
-#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
 #include <sobolev_rf/studies/parameter_sweep.hpp>
-#include <sobolev_rf/theory/saddle_point.hpp>
+#include <sobolev_rf/theory/request.hpp>
 
 namespace srf::studies {
 
 struct GridOptions {
-  theory::SaddlePointOptions solver;  // for every solve (with optimal_lambda: replaced by its own solver)
-  // When set, each point at the lambda in [lambda_min, lambda_max] that minimises the objective;
-  // the swept parameters must not include lambda.
-  std::optional<OptimalLambdaOptions> optimal_lambda;
+  theory::TheoryRequest request;  // solver, varpi averaging, sketch scale, d (its model: each point's)
+  // When set, each point at its optimum (the swept parameters must not include what is searched).
+  std::optional<OptimizeOptions> optimize;
   int threads = 0;  // OpenMP threads for the rows; 0: OpenMP's default (OMP_NUM_THREADS)
   // Rows before this one are skipped, neither solved nor handed to the callback (a resumed run
   // has them; a row warm-starts along itself only, so the other rows come out the same).
   std::size_t first_row = 0;
-  void validate() const;  // throws std::invalid_argument naming the field
+  void validate() const;  // throws model::InvalidParameter naming the field
 };
 
 struct GridPoint {
-  model::ModelParams params;             // with lambda = the optimum when optimising
-  theory::SaddlePointSolution solution;   // NaN errors and a non-converged summary where it failed
-  // With optimal_lambda: the minimiser (NaN if none), its objective value, whether it lies on an
-  // end of the range, and the saddle-point solves it took.
-  double lambda_opt = std::numeric_limits<double>::quiet_NaN();
-  double value = std::numeric_limits<double>::quiet_NaN();
-  bool on_boundary = false;
-  int evaluations = 1;
-  bool converged() const { return solution.result.summary.converged(); }
+  model::ModelParams params;       // with lambda (and beta) = the optimum when optimising
+  theory::TheoryAnswer answer;     // NaN errors and a non-converged summary where it failed
+  std::optional<Optimum> optimum;  // when optimising: the minimiser, its value, boundaries, solves
+  bool converged() const { return answer.solution.result.summary.converged(); }
 };
 
 // Called once per row, in row order (row 0 first), from one thread at a time, as soon as that row

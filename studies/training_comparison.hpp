@@ -1,40 +1,67 @@
 #pragma once
-// "Should I train on my gradients?": at a Sobolev model (k >= 1 sketched gradients per sample),
-// three ways of training, each at its own optimal lambda:
-//   L2 on n samples            beta = 0, alpha (equal samples)
-//   L2 on (k + 1) n samples    beta = 0, alpha' = (k + 1) alpha (equal cost: as many labels)
-//   Sobolev on n samples       the model as given
-// The L2 rows are the beta = 0 fit evaluated on the same k sketch directions [D.11]: their gen_g is
-// its mean over the sketch's free part (k gen_grad over varpi ~ N(0, I_k)), gen_h1 = gen_f + gen_g,
-// so every objective compares the same quantity on the same sketch.
-// and the gains objective(L2) / objective(Sobolev) (> 1: the gradients pay off).
+// "Should I train on my gradients?" At a Sobolev request (k >= 1 sketched gradients per sample,
+// or an informed direction), four ways of training, each at its own optimum of one objective:
+//   l2_equal_samples  the beta = 0 fit on the same sketch, n samples            (optimal lambda)
+//   l2_equal_cost     the same on n (1 + k_labels c) samples: the same budget   (optimal lambda)
+//   sobolev           Sobolev training on n samples                             (optimal lambda and beta)
+//   sobolev_beta1     the same at beta = 1, the paper's setting                 (optimal lambda)
+// where c is the cost of one directional-derivative label in function labels and k_labels the
+// gradient labels per sample (k, plus one for an informed direction). Every row is measured on
+// the same sketch [D.11]: the L2 rows' gen_g is their mean over the sketch's free part, so gen_g,
+// gen_h1 and weighted objectives compare like with like. The gains are objective(L2) /
+// objective(Sobolev) (> 1: the gradients pay). Since beta = 0 is a candidate of the Sobolev
+// search, gain_equal_samples >= 1 up to the optimiser's tolerance.
+// With budget_directions = K, also: at a fixed total cost n (1 + K c), k = 0..K directions per
+// sample on n_k = n (1 + K c) / (1 + k c) samples, each at its optimum, and the best k.
 #include <string>
+#include <vector>
 
-#include <sobolev_rf/model/model_params.hpp>
-#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/model/field_table.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/theory/request.hpp>
 
 namespace srf::studies {
 
-struct TrainingOptimum {
-  model::ModelParams params;     // with lambda at its optimum
-  OptimalLambda optimum;  // value, on_boundary, converged, the solution there
+struct CompareOptions {
+  OptimizeOptions search;      // ranges, grids, the objective (its `over` is set per row)
+  double gradient_cost = 1.0;  // c > 0: one directional-derivative label in function labels
+  int budget_directions = -1;  // K >= 1: the budget table k = 0..K (needs varpi averaging); -1: none
+  int threads = 0;             // rows in parallel (OpenMP); 0: OpenMP's default
+  // Throws model::InvalidParameter naming the field.
+  void validate() const;
+};
+
+// The options of CompareOptions itself (not of its search) as a field table.
+const std::vector<model::Field<CompareOptions>>& compare_options_table();
+
+struct CompareRow {
+  double sample_factor = 1;  // samples relative to the request's n
+  Optimum optimum;
+};
+
+struct BudgetRow {
+  int k = 0;                 // directions per sample
+  double sample_factor = 1;  // n_k / n
+  Optimum optimum;
 };
 
 struct TrainingComparison {
-  TrainingOptimum l2_equal_samples, l2_equal_cost, sobolev;
-  double gain_equal_samples = 0;  // value(L2, n) / value(Sobolev, n)
-  double gain_equal_cost = 0;     // value(L2, (k + 1) n) / value(Sobolev, n)
-  bool converged = false;         // all three optima converged
+  CompareRow l2_equal_samples, l2_equal_cost, sobolev, sobolev_beta1;
+  double gain_equal_samples = 0;  // value(l2_equal_samples) / value(sobolev)
+  double gain_equal_cost = 0;     // value(l2_equal_cost) / value(sobolev)
+  double gain_beta1 = 0;          // value(l2_equal_samples) / value(sobolev_beta1)
+  double label_cost = 0;          // 1 + k_labels c: a Sobolev sample's cost in function labels
+  std::vector<BudgetRow> budget;  // with budget_directions
+  int best_k = -1;                // the budget row with the smallest objective
+  bool converged = false;         // every optimum converged
   std::string verdict;            // one line
 };
 
-// The three optima of `options.objective` (its mean over varpi with options.varpi_average) for
-// the Sobolev model `sobolev` (k >= 1; lambda is searched, its value ignored). The L2 runs keep
-// sigma, teacher, gamma (d/p), Delta_f. Throws std::invalid_argument for bad input.
-TrainingComparison compare_training(const model::ModelParams& sobolev, const OptimalLambdaOptions& options = {});
+// Throws model::InvalidParameter for bad input (k = 0 without an informed direction, ...).
+TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const CompareOptions& options = {});
 
-// The L2 model on `sample_factor` times the samples of `sobolev`: the same sketch (k, varpi) with
-// the gradient labels ignored (beta = 0, no informed direction).
+// The L2 counterpart of `sobolev` on `sample_factor` times its samples: the same sketch (k, varpi)
+// with the gradient labels ignored (beta = 0, no informed direction).
 model::ModelParams l2_counterpart(const model::ModelParams& sobolev, double sample_factor);
 
 }  // namespace srf::studies

@@ -16,6 +16,7 @@
 #include <sobolev_rf/model/activation.hpp>
 #include <sobolev_rf/theory/detail/error_formulas.hpp>
 #include <sobolev_rf/model/gaussian_equivalence.hpp>
+#include <sobolev_rf/model/spectral_law.hpp>
 #include <sobolev_rf/theory/detail/outer_equation.hpp>
 
 namespace srf::theory {
@@ -23,15 +24,16 @@ namespace srf::theory {
 void SaddlePointOptions::validate() const {
   auto bad = [](const char* field, double v, const char* rule) {
     std::ostringstream os;
-    os << "SaddlePointOptions." << field << " = " << v << ": " << rule;
-    throw std::invalid_argument(os.str());
+    os << field << " = " << v << ": " << rule;
+    throw model::InvalidParameter(field, os.str());
   };
   if (!(tolerance > 0.0 && tolerance < 1e-2)) bad("tolerance", tolerance, "must lie in (0, 1e-2)");
   if (max_iterations < 1) bad("max_iterations", max_iterations, "must be >= 1");
   if (max_continuation_stages < 0) bad("max_continuation_stages", max_continuation_stages, "must be >= 0");
   if (!(continuation_factor > 1.0)) bad("continuation_factor", continuation_factor, "must be > 1");
   if (radial_nodes_per_panel < 4) bad("radial_nodes_per_panel", radial_nodes_per_panel, "must be >= 4");
-  if (traces == TraceMethod::kSampled && trace_size < 10) bad("trace_size", trace_size, "must be >= 10");
+  if (traces == TraceMethod::kSampled && (trace_size < 10 || trace_size > 20000))
+    bad("trace_size", trace_size, "must lie in [10, 20000]");
   if (!(inner_tolerance > 0.0 && inner_tolerance < 1e-2))
     bad("inner_tolerance", inner_tolerance, "must lie in (0, 1e-2)");
   if (!(inner_stall_tolerance >= inner_tolerance && inner_stall_tolerance < 1e-2))
@@ -58,6 +60,17 @@ numerics::DampedNewtonOptions SaddlePointOptions::inner_newton() const {
   o.min_step = 1e-12;
   o.record_history = false;  // called for every evaluation of the outer map
   return o;
+}
+
+void validate_theory_model(const model::ModelParams& params, const SaddlePointOptions& options) {
+  if (!params.structured()) return;
+  if (params.has_informed())
+    throw model::InvalidParameter("informed", "informed = " + params.informed + ": informed directions are derived for "
+                                              "isotropic inputs only, not with {spectrum} = " + params.spectrum +
+                                              " (docs/theory/structured.md, open doubt 5)");
+  if (options.traces != TraceMethod::kDeterministic)
+    throw model::InvalidParameter("traces", "traces = sampled: the sampled traces draw isotropic inputs; with {spectrum} = " +
+                                                params.spectrum + " use the deterministic traces");
 }
 
 namespace {
@@ -205,17 +218,19 @@ SaddlePointSolution solve_unpinned_sketch(const model::ModelParams& params, cons
   TheoryResult& r = out.result;
   for (model::Errors* e : {&r.errors, &r.varpi_law.A0, &r.varpi_law.A2}) e->train_g = e->gen_g = e->gen_h1 = kNaN;
   if (!r.summary.converged()) return out;
-  double m = kNaN, q_s = kNaN, q_w = kNaN;
+  // The Euclidean overlaps of the L2 fit (the sketch is isotropic in input space, [S.9]).
+  double m_E = kNaN, q_E = kNaN, q_w = kNaN;
   for (const auto& [name, value] : r.order_parameters) {
-    if (name == "m") m = value;
-    if (name == "q_s") q_s = value;
+    if (name == "m_E") m_E = value;
+    if (name == "q_E") q_E = value;
     if (name == "q_w") q_w = value;
   }
   const model::GaussianConstants sig = model::gaussian_constants(model::activation(params.sigma));
   const model::GaussianConstants phi = model::gaussian_constants(model::activation(params.teacher));
   const bool useful = model::activation(params.teacher).has_useful_gradient;
-  r.unpinned_sketch = unpinned_sketch_law(sig, phi, useful, params.varpi, m, q_s, q_w);
-  const UnpinnedGenGMean mean = unpinned_gen_g_mean(sig, phi, useful, params.k, m, q_s, q_w);
+  const UnpinnedOverlaps ov{r.varpi_law.tau2, m_E, q_E, q_w};
+  r.unpinned_sketch = unpinned_sketch_law(sig, phi, useful, params.varpi, ov);
+  const UnpinnedGenGMean mean = unpinned_gen_g_mean(sig, phi, useful, params.k, ov);
   double varpi2 = 0;
   for (double v : params.varpi) varpi2 += v * v;
   r.errors.gen_g = mean.A0 + mean.A2 * varpi2;
@@ -229,13 +244,9 @@ SaddlePointSolution solve_unpinned_sketch(const model::ModelParams& params, cons
   return out;
 }
 
-}  // namespace
-
-SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const SaddlePointOptions& options,
-                                       const SaddlePointState& warm) {
-  params.validate();
-  options.validate();
-  if (params.k > 0 && params.beta == 0.0) return solve_unpinned_sketch(params, options, warm);
+// The fit with every output in the loss (beta > 0 or k = 0), validated parameters.
+SaddlePointSolution solve_pinned(const model::ModelParams& params, const SaddlePointOptions& options,
+                                 const SaddlePointState& warm) {
   SaddlePointSolution out;
   numerics::SolverSummary& total = out.result.summary;
   const double lambda = params.lambda;
@@ -318,6 +329,21 @@ SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const S
   out.state.Delta = Eigen::MatrixXd::Zero(K, K);
   out.state.V(0, 0) = op.V0, out.state.Delta(0, 0) = op.Delta0;
   for (int j = 1; j < K; ++j) out.state.V(j, j) = op.V1, out.state.Delta(j, j) = op.Delta1;
+  return out;
+}
+
+}  // namespace
+
+SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const SaddlePointOptions& options,
+                                       const SaddlePointState& warm) {
+  params.validate();
+  options.validate();
+  validate_theory_model(params, options);
+  // varpi = V^T theta0 ~ N(0, tau^2 I_k) over sketches, tau^2 = lim |theta0|^2 [S.8].
+  const double tau2 = params.structured() ? model::spectral_law(params.spectrum, params.alignment)->tau2 : 1.0;
+  SaddlePointSolution out = params.k > 0 && params.beta == 0.0 ? solve_unpinned_sketch(params, options, warm)
+                                                               : solve_pinned(params, options, warm);
+  out.result.varpi_law.tau2 = tau2;
   return out;
 }
 

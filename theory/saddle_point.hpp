@@ -38,7 +38,7 @@ struct SaddlePointOptions {
   TraceMethod traces = TraceMethod::kDeterministic;
   int trace_size = 1000;            // P of the sampled matrix (kSampled)
   unsigned long long trace_seed = 1;  // its seed (kSampled)
-  void validate() const;  // throws std::invalid_argument naming the field
+  void validate() const;  // throws model::InvalidParameter naming the field
   // These rules as options of numerics/damped_newton.hpp: the outer Newton in log V [D.8.1]
   // and the inner one in log Delta [D.8.4].
   numerics::DampedNewtonOptions outer_newton() const;
@@ -61,13 +61,20 @@ struct SaddlePointSolution {
   SaddlePointState state;  // pass to the next point of a curve
 };
 
-// Solves the saddle point at `params` (validated here). Never throws for non-convergence: the
+// Solves the saddle point at `params` (validated here; structured inputs: docs/theory/structured.md,
+// with result.varpi_law.tau2 = tau^2). Never throws for non-convergence: the
 // summary says so and the errors are NaN. Throws std::invalid_argument for bad parameters.
 // lambda = 0 is the limit lambda -> 0+ (the minimum-norm / least-squares solution), solved in
 // the limit equations [D.14]; exactly at the interpolation threshold p/n = k + 1 the errors
 // diverge, and the summary says so (termination kNonFinite).
 SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const SaddlePointOptions& options = {},
                                        const SaddlePointState& warm_start = {});
+
+// What the limit theory covers beyond ModelParams::validate(): structured inputs (a spectrum other
+// than isotropic, docs/theory/structured.md) are derived without an informed direction (open doubt 5
+// there) and solved by the deterministic traces (the sampled traces draw an isotropic Theta).
+// Throws model::InvalidParameter naming the field (informed, traces). solve_saddle_point calls it.
+void validate_theory_model(const model::ModelParams& params, const SaddlePointOptions& options);
 
 // Convenience: the result alone.
 inline TheoryResult solve_theory(const model::ModelParams& params, const SaddlePointOptions& options = {}) {

@@ -16,8 +16,9 @@ namespace srf::theory {
 // (docs/theory: the errors are quadratic and rotation invariant in varpi), i.e. an affine
 // function of a chi-square variable with k degrees of freedom.
 struct VarpiLaw {
-  model::Errors A0;  // the error at varpi = 0
-  model::Errors A2;  // coefficient of |varpi|^2
+  model::Errors A0;   // the error at varpi = 0
+  model::Errors A2;   // coefficient of |varpi|^2
+  double tau2 = 1.0;  // varpi ~ N(0, tau2 I_k) over sketch draws (1 for isotropic inputs)
 };
 
 // beta = 0 with k > 0 [D.11]: the loss ignores the gradient labels, so the student is the L2
@@ -35,11 +36,22 @@ struct UnpinnedSketchLaw {
   double gen_g_std = 0;         // its standard deviation
 };
 
+// Derivatives of every error with respect to lambda and beta at the solution (sensitivities.hpp),
+// at the requested varpi and for the law's coefficients A0, A2.
+struct Sensitivities {
+  bool computed = false;
+  std::string message;     // why not, when not computed
+  model::Errors d_lambda;  // d error / d lambda
+  model::Errors d_beta;    // d error / d beta
+  VarpiLaw d_lambda_law, d_beta_law;
+};
+
 struct TheoryResult {
   numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
   model::Errors errors;                    // at the requested varpi
   VarpiLaw varpi_law;               // A2 = 0 when k = 0
   UnpinnedSketchLaw unpinned_sketch;  // beta = 0 with k > 0 only
+  Sensitivities sensitivities;        // when requested (TheoryRequest::sensitivities)
   // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.
   std::vector<std::pair<std::string, double>> order_parameters;
 };

@@ -20,6 +20,10 @@ VarpiStatistics varpi_statistics(double A0, double A2, int k) {
           varpi_law_quantile(A0, A2, k, 0.50), varpi_law_quantile(A0, A2, k, 0.95)};
 }
 
+VarpiStatistics varpi_statistics(const VarpiLaw& law, double model::Errors::*field, int k) {
+  return varpi_statistics(law.A0.*field, law.tau2 * (law.A2.*field), k);
+}
+
 double varpi_law_quantile(double A0, double A2, int k, double prob) {
   if (!(prob > 0.0 && prob < 1.0)) throw std::invalid_argument("varpi_law_quantile: prob must lie in (0, 1)");
   if (point_mass(A2, k)) return A0;

@@ -5,6 +5,8 @@
 // density and quantiles, shared by reports, curves, figures and the Python package.
 #include <vector>
 
+#include <sobolev_rf/theory/theory_result.hpp>
+
 namespace srf::theory {
 
 struct VarpiStatistics {
@@ -13,6 +15,8 @@ struct VarpiStatistics {
 
 // Mean A0 + k A2, std |A2| sqrt(2k) and quantiles of E. k = 0: a point mass at A0.
 VarpiStatistics varpi_statistics(double A0, double A2, int k);
+// The same for one error of a law over varpi ~ N(0, tau2 I_k): |varpi|^2 = tau2 X, so E = A0 + (tau2 A2) X.
+VarpiStatistics varpi_statistics(const VarpiLaw& law, double model::Errors::*field, int k);
 // P(E <= e); a step at A0 when A2 = 0 or k = 0.
 double varpi_law_cdf(double A0, double A2, int k, double e);
 // The density of E at e (0 outside its support); NaN for a point mass.

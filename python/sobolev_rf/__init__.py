@@ -16,5 +16,6 @@ stop on Ctrl-C (KeyboardInterrupt) within about a second (a simulated seed in fl
 """
 from .api import compare, curve, figure, optimal_lambda, optimize, simulate, theory, validate
 from .table import Table
+from .estimator import SobolevRandomFeaturesRegressor
 
-__all__ = ["theory", "curve", "simulate", "validate", "optimal_lambda", "optimize", "compare", "figure", "Table"]
+__all__ = ["theory", "curve", "simulate", "validate", "optimal_lambda", "optimize", "compare", "figure", "Table", "SobolevRandomFeaturesRegressor"]

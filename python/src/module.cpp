@@ -15,6 +15,7 @@
 
 #include <sobolev_rf/cli/model_flags.hpp>
 #include "cli_arguments.hpp"
+#include "estimator_bindings.hpp"
 #include "interruptible.hpp"
 #include "json_to_python.hpp"
 #include <sobolev_rf/plotting/figure_output.hpp>
@@ -27,7 +28,8 @@
 #include <sobolev_rf/report/research_json.hpp>
 #include <sobolev_rf/report/theory_json.hpp>
 #include <sobolev_rf/studies/curve.hpp>
-#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/studies/training_comparison.hpp>
 #include <sobolev_rf/model/parameter_table.hpp>
 #include <sobolev_rf/studies/parameter_sweep.hpp>
 #include <sobolev_rf/studies/points_file.hpp>
@@ -104,9 +106,11 @@ std::string curve_csv(const Words& words, const std::string& sweep_text, const s
   return run_interruptible([&](const std::atomic<bool>& stop) {
     std::ostringstream out;
     report::CurveCsvWriter csv(out, varpi_average);
-    studies::solve_curve(points, a.solver,
-                        [&](std::size_t, const model::ModelParams& p, const theory::SaddlePointSolution& sol) {
-                          csv.write_row(p, sol.result);
+    theory::TheoryRequest request;
+    request.solver = a.solver;
+    studies::solve_curve(points, request,
+                        [&](std::size_t, const model::ModelParams& p, const theory::TheoryAnswer& ans) {
+                          csv.write_row(p, ans.solution.result);
                           if (stop) throw simulation::Cancelled();
                         });
     return out.str();
@@ -115,17 +119,25 @@ std::string curve_csv(const Words& words, const std::string& sweep_text, const s
 
 // ---- optimal lambda -----------------------------------------------------------------------
 
-// The lambda search of optimal_lambda, optimize and compare, from their keyword arguments
-// (validated: throws std::invalid_argument naming the field).
-studies::OptimalLambdaOptions lambda_search(const Arguments& a, const std::string& objective, double lambda_min,
-                                           double lambda_max, int grid_points, bool varpi_average) {
-  studies::OptimalLambdaOptions o;
+theory::TheoryRequest request_of(const Arguments& a, bool varpi_average) {
+  theory::TheoryRequest r;
+  r.model = a.model;
+  r.solver = a.solver;
+  r.varpi_average = varpi_average;
+  return r;
+}
+
+// The search of optimal_lambda, optimize and compare, from their keyword arguments (validated).
+studies::OptimizeOptions search_options(const std::string& over, const std::string& objective, double lambda_min,
+                                        double lambda_max, int grid_points, double beta_min, double beta_max) {
+  studies::OptimizeOptions o;
+  o.over = studies::parse_optimize_over(over);
   o.objective = objective;
   o.lambda_min = lambda_min;
   o.lambda_max = lambda_max;
   o.grid_points = grid_points;
-  o.varpi_average = varpi_average;
-  o.solver = a.solver;
+  o.beta_min = beta_min;
+  o.beta_max = beta_max;
   o.validate();
   return o;
 }
@@ -133,48 +145,37 @@ studies::OptimalLambdaOptions lambda_search(const Arguments& a, const std::strin
 py::object optimal_lambda(const Words& words, double lambda_min, double lambda_max, int grid_points,
                           const std::string& objective, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  const studies::OptimalLambdaOptions o =
-      lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
-  const studies::OptimalLambda best = run_interruptible([&](const std::atomic<bool>&) {
-    return studies::optimal_lambda(a.model, o);
-  });
-  model::ModelParams at = a.model;
-  if (std::isfinite(best.lambda)) at.lambda = best.lambda;
+  const studies::OptimizeOptions o = search_options("lambda", objective, lambda_min, lambda_max, grid_points, 1e-3, 1e3);
+  const studies::Optimum best = run_interruptible(
+      [&](const std::atomic<bool>&) { return studies::optimize(request_of(a, varpi_average), o); });
   nlohmann::json j = {{"lambda", best.lambda},         {"value", best.value},
-                      {"on_boundary", best.on_boundary}, {"converged", best.converged},
+                      {"on_boundary", best.lambda_on_boundary}, {"converged", best.converged},
                       {"evaluations", best.evaluations}, {"objective", objective},
-                      {"theory", report::theory_json(at, best.solution.result, varpi_average)}};
+                      {"theory", report::theory_json(best.answer.model, best.answer.solution.result, varpi_average)}};
   py::dict d = json_to_python(j);
   d["lambda"] = best.lambda;  // NaN stays NaN (JSON would say null)
   d["value"] = best.value;
   return d;
 }
 
-// The `optimize` report (as `sobolev-rf optimize --format json`): the minimiser of one error over
-// lambda, beta or both.
 py::object optimize(const Words& words, const std::string& over, const std::string& objective, double lambda_min,
                     double lambda_max, int grid_points, double beta_min, double beta_max, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  studies::OptimizeOptions o;
-  o.over = studies::parse_optimize_over(over);
-  o.lambda = lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
-  o.beta_min = beta_min;
-  o.beta_max = beta_max;
-  o.validate();
-  const studies::Optimum best = run_interruptible([&](const std::atomic<bool>&) { return studies::optimize(a.model, o); });
+  const studies::OptimizeOptions o = search_options(over, objective, lambda_min, lambda_max, grid_points, beta_min, beta_max);
+  const studies::Optimum best = run_interruptible(
+      [&](const std::atomic<bool>&) { return studies::optimize(request_of(a, varpi_average), o); });
   return json_to_python(report::optimum_json(best, o));
 }
 
-// The `compare` report: L2 on n and on (k + 1) n samples and Sobolev on n, each at its optimal
-// lambda, the gains and the verdict.
 py::object compare(const Words& words, const std::string& objective, double lambda_min, double lambda_max,
                    int grid_points, bool varpi_average) {
   const Arguments a = parse_arguments(words, {.solver = true, .varpi_average = varpi_average});
-  const studies::OptimalLambdaOptions o =
-      lambda_search(a, objective, lambda_min, lambda_max, grid_points, varpi_average);
+  studies::CompareOptions o;
+  o.search = search_options("both", objective, lambda_min, lambda_max, grid_points, 1e-3, 1e3);
+  const theory::TheoryRequest r = request_of(a, varpi_average);
   const studies::TrainingComparison c =
-      run_interruptible([&](const std::atomic<bool>&) { return studies::compare_training(a.model, o); });
-  return json_to_python(report::training_comparison_json(a.model, o, c));
+      run_interruptible([&](const std::atomic<bool>&) { return studies::compare_training(r, o); });
+  return json_to_python(report::training_comparison_json(r, o, c));
 }
 
 // ---- simulation ---------------------------------------------------------------------------
@@ -455,4 +456,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("text_columns", &text_columns);
   m.def("error_names", &error_names);
   m.def("parameter_names", &parameter_names);
+  bind_estimator(m);
 }

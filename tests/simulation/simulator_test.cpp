@@ -228,13 +228,13 @@ TEST_CASE("simulator: varpi conditioning gives V^T theta0 = varpi exactly") {
   rng.fill_rows(theta0);
   theta0 /= std::sqrt(static_cast<double>(d));  // not normalised: exercises the 1/|theta0|^2
   const std::vector<double> varpi = {0.7, -1.3, 2.0};
-  const Eigen::MatrixXd V = simulation::draw_sketch(theta0, varpi, 3, simulation::SketchScale::kNormal, rng);
+  const Eigen::MatrixXd V = simulation::draw_sketch(theta0, varpi, 3, model::SketchScale::kNormal, rng);
   const Eigen::VectorXd a = V.transpose() * theta0;
   const double sd = std::sqrt(static_cast<double>(d));
   for (int m = 0; m < 3; ++m) CHECK(std::fabs(a[m] - varpi[m]) <= 16 * sd * eps * (std::fabs(varpi[m]) + sd));
   // The component orthogonal to theta0 is the free Gaussian part: |V_m| ~ sqrt(d).
   for (int m = 0; m < 3; ++m) CHECK(V.col(m).norm() == doctest::Approx(sd).epsilon(0.2));
-  const Eigen::MatrixXd Vu = simulation::draw_sketch(theta0, varpi, 3, simulation::SketchScale::kUnit, rng);
+  const Eigen::MatrixXd Vu = simulation::draw_sketch(theta0, varpi, 3, model::SketchScale::kUnit, rng);
   const Eigen::VectorXd au = Vu.transpose() * theta0 * sd;
   for (int m = 0; m < 3; ++m) CHECK(std::fabs(au[m] - varpi[m]) <= 16 * sd * eps * (std::fabs(varpi[m]) + sd));
 

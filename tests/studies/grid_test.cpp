@@ -1,11 +1,12 @@
-// Specification of grids (theory/grid.hpp): rows handed over in order, results independent of
-// the thread count, the optimum per point equal to a direct optimal_lambda to Brent's tolerance.
+// Specification of grids (studies/grid.hpp): rows handed over in order, results independent of
+// the thread count, the optimum per point equal to a direct global optimisation to the search's
+// tolerance.
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include <sobolev_rf/studies/grid.hpp>
-#include <sobolev_rf/studies/optimal_lambda.hpp>
+#include <sobolev_rf/studies/optimize.hpp>
 
 using namespace srf::model;
 using namespace srf::theory;
@@ -31,29 +32,35 @@ std::vector<std::vector<GridPoint>> run(const GridOptions& o) {
 }  // namespace
 
 TEST_CASE("A grid's rows come in order and do not depend on the thread count") {
-  GridOptions o;
-  o.optimal_lambda = OptimalLambdaOptions{};
-  o.threads = 1;
-  const auto one = run(o);
-  o.threads = 3;
-  const auto three = run(o);
-  REQUIRE(one.size() == 4);
-  for (std::size_t r = 0; r < one.size(); ++r)
-    for (std::size_t j = 0; j < one[r].size(); ++j) {
-      CHECK(one[r][j].value == three[r][j].value);  // bitwise: same computation per row
-      CHECK(one[r][j].params.gamma == three[r][j].params.gamma);
-    }
-  // The warm local search along a row finds the optimum of a fresh full search (5 points of the
-  // grid, checked to 1e-8 relative in the value).
-  for (std::size_t r : {0u, 3u})
-    for (std::size_t j : {1u, 4u}) {
-      const OptimalLambda fresh = optimal_lambda(one[r][j].params, OptimalLambdaOptions{});
-      CHECK(std::fabs(fresh.value - one[r][j].value) <= 1e-8 * fresh.value);
-    }
+  for (OptimizeOver over : {OptimizeOver::kLambda, OptimizeOver::kBoth}) {
+    CAPTURE(to_string(over));
+    GridOptions o;
+    o.optimize = OptimizeOptions{};
+    o.optimize->over = over;
+    o.threads = 1;
+    const auto one = run(o);
+    o.threads = 3;
+    const auto three = run(o);
+    REQUIRE(one.size() == 4);
+    for (std::size_t r = 0; r < one.size(); ++r)
+      for (std::size_t j = 0; j < one[r].size(); ++j) {
+        CHECK(one[r][j].optimum->value == three[r][j].optimum->value);  // bitwise: same computation per row
+        CHECK(one[r][j].params.gamma == three[r][j].params.gamma);
+      }
+    // The warm local search along a row finds the optimum of a fresh global search (checked to
+    // 1e-7 relative in the value at 4 points).
+    for (std::size_t r : {0u, 3u})
+      for (std::size_t j : {1u, 4u}) {
+        TheoryRequest fresh;
+        fresh.model = one[r][j].params;
+        const Optimum global = optimize(fresh, *o.optimize);
+        CHECK(std::fabs(global.value - one[r][j].optimum->value) <= 1e-7 * global.value);
+      }
+  }
 }
 
 TEST_CASE("A grid refuses to optimise a swept lambda") {
   GridOptions o;
-  o.optimal_lambda = OptimalLambdaOptions{};
+  o.optimize = OptimizeOptions{};
   CHECK_THROWS_AS(solve_grid(base_k1(), Sweep{}, Sweep{"lambda", {1e-3, 1e-2}}, o, nullptr), std::invalid_argument);
 }

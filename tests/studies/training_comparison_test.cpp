@@ -38,7 +38,11 @@ ModelParams random_point(std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("compare: the L2 rows are the beta = 0 fit on the same sketch (12 random points)") {
+TEST_CASE("compare: the L2 rows are the beta = 0 fit on the same sketch, the tuned Sobolev row never loses (12 random points)") {
+  // For each point, objective gen_h1 conditional on varpi and averaged over it: the L2 rows'
+  // gen_g and gen_h1 equal `theory --beta 0` at their lambda_opt (the means over the sketch's free
+  // part, [D.11]) to 1e-8, and the Sobolev row, at its optimal (lambda, beta) with beta = 0 a
+  // candidate, has gain_equal_samples >= 1 - 1e-9.
   const unsigned long long seed = 20261203;
   std::printf("training_comparison_test: random points from seed %llu\n", seed);
   std::mt19937_64 rng(seed);
@@ -47,23 +51,29 @@ TEST_CASE("compare: the L2 rows are the beta = 0 fit on the same sketch (12 rand
     for (bool average : {false, true}) {
       INFO("point " << i << ": " << p.sigma << "/" << p.teacher << " k=" << p.k << " p/n=" << 1 / p.alpha
                     << " gamma=" << p.gamma << " noise=" << p.delta_f << " varpi_average=" << average);
-      srf::studies::OptimalLambdaOptions o;
-      o.objective = "gen_h1";
-      o.varpi_average = average;
-      const auto c = srf::studies::compare_training(p, o);
+      srf::studies::CompareOptions o;
+      o.search.objective = "gen_h1";
+      srf::theory::TheoryRequest req;
+      req.model = p;
+      req.varpi_average = average;
+      const auto c = srf::studies::compare_training(req, o);
       REQUIRE(c.converged);
+      CHECK(c.gain_equal_samples >= 1 - 1e-9);
+      CHECK(c.sobolev.optimum.beta >= 0);
+      CHECK(c.sobolev_beta1.optimum.request.model.beta == 1.0);
       for (const auto* row : {&c.l2_equal_samples, &c.l2_equal_cost}) {
-        CHECK(row->params.beta == 0.0);
-        CHECK(row->params.k == p.k);
-        CHECK(row->params.varpi == p.varpi);
+        const ModelParams& m = row->optimum.request.model;
+        CHECK(m.beta == 0.0);
+        CHECK(m.k == p.k);
+        CHECK(m.varpi == p.varpi);
         // `theory --beta 0` at the row's lambda_opt: the same numbers.
-        const auto t = srf::theory::solve_theory(row->params);
-        const auto& r = row->optimum.solution.result;
+        const auto t = srf::theory::solve_theory(m);
+        const auto& r = row->optimum.answer.solution.result;
         CHECK(rel(r.errors.gen_g, t.errors.gen_g) <= 1e-8);
         CHECK(rel(r.errors.gen_h1, t.errors.gen_h1) <= 1e-8);
         // The mean over varpi ~ N(0, I_k) is k gen_grad of the plain L2 (k = 0) solve: an identity
         // of Gaussian sketches, by a route that never forms the beta = 0 law.
-        ModelParams l2 = row->params;
+        ModelParams l2 = m;
         l2.k = 0;
         l2.varpi.clear();
         l2.rho = 0;
@@ -77,4 +87,33 @@ TEST_CASE("compare: the L2 rows are the beta = 0 fit on the same sketch (12 rand
       }
     }
   }
+}
+
+TEST_CASE("compare: the equal-cost row spends n (1 + k c) labels, and the budget table holds the cost fixed") {
+  ModelParams p;
+  p.k = 2;
+  p.alpha = 1.0 / 3.0;
+  srf::theory::TheoryRequest req;
+  req.model = p;
+  req.varpi_average = true;
+  srf::studies::CompareOptions o;
+  o.gradient_cost = 0.5;
+  o.budget_directions = 3;
+  const auto c = srf::studies::compare_training(req, o);
+  REQUIRE(c.converged);
+  CHECK(c.label_cost == 1 + 2 * 0.5);
+  CHECK(rel(c.l2_equal_cost.optimum.request.model.alpha, p.alpha * 2.0) <= 1e-15);
+  REQUIRE(c.budget.size() == 4);
+  for (const auto& row : c.budget) {
+    // n_k (1 + k c) = n (1 + K c): every row spends the same budget.
+    CHECK(rel(row.sample_factor * (1 + row.k * o.gradient_cost), 1 + 3 * o.gradient_cost) <= 1e-15);
+    CHECK(rel(row.optimum.request.model.alpha, p.alpha * row.sample_factor) <= 1e-15);
+    CHECK(row.optimum.request.model.k == row.k);
+    CHECK(row.optimum.value >= c.budget[c.best_k].optimum.value);
+  }
+  // The budget needs the mean over the sketch (different k cannot share a varpi).
+  req.varpi_average = false;
+  req.model.varpi = {1.0, 0.5};
+  CHECK_THROWS_WITH_AS(srf::studies::compare_training(req, o), doctest::Contains("varpi_average"),
+                       srf::model::InvalidParameter);
 }

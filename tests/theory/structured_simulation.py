@@ -23,8 +23,12 @@ One seed (its own numpy random stream, no code shared with validation/ or bench/
     q_s = w^T P_Sigma w, q_E = w^T P w (P = Theta^T Theta/d), q_w = |w|^2.
 
 Usage:
-  /usr/bin/python3 tests/theory/structured_simulation.py --checks [--out results.json] [--quick]
+  /usr/bin/python3 tests/theory/structured_simulation.py --checks [--only A,B] [--sizes 800,1600] [--seeds 32] [--out r.json]
+  /usr/bin/python3 tests/theory/structured_simulation.py --table r1.json,r2.json   (the markdown tables of the doc)
+  /usr/bin/python3 tests/theory/structured_simulation.py --beta0 --sizes 400,800 --seeds 64
   /usr/bin/python3 tests/theory/structured_simulation.py --mc-check
+As a module: simulate_seed(structured_reference.Params(...), p, seed) -> (dict of errors and order
+parameters for one seed, the seed's matrices).
 """
 import argparse
 import dataclasses
@@ -116,11 +120,6 @@ def coeffs(name, deriv, v, N=NHERM):
 
 def finite_spectrum(name, d):
     return sr.sampled_spectrum(name, d)
-
-
-@dataclasses.dataclass
-class SimResult:
-    values: dict
 
 
 def simulate_seed(P: sr.Params, p, seed, s=None):
@@ -337,42 +336,65 @@ def run_beta0(sizes, seeds):
 
 
 def print_table(paths):
-    """A markdown table of theory vs simulation from --checks JSON files (later files override
-    earlier ones per (label, p))."""
+    """Markdown tables of theory vs simulation from --checks JSON files (later files override
+    earlier ones per (label, p)): per point and size, theory (at the finite-d law of the simulated
+    spectrum) / simulation mean +- s.e. (z); then per point the theory at the limit law, at the
+    finite-d law, the isotropic formula and the ablation 'teacher traces with the uniform law'."""
     entries = {}
     for path in paths:
         for e in json.load(open(path)):
             for p, v in e["sims"].items():
                 entries[(e["label"], int(p))] = (e["params"], v)
+    order = {lab: i for i, lab in enumerate(c[0] for c in CHECKS)}
+    keys = sorted(entries, key=lambda t: (order.get(t[0], 99), t[1]))
     cols = ("train_f", "train_g", "gen_f", "gen_g", "gen_grad", "m", "m_E", "q_E", "q_w")
     print("| pt | p | seeds | " + " | ".join(cols) + " |")
     print("|" + "---|" * (3 + len(cols)))
-    for (lab, p) in sorted(entries):
+    zmax = {}
+    for (lab, p) in keys:
         P, v = entries[(lab, p)]
         cells = []
         for q in cols:
             if P["k"] == 0 and q in ("train_g", "gen_g"):
                 cells.append("–")
                 continue
-            s, t = v["sim"][q], v["theory_emp"][q]
-            z = (s["mean"] - t) / s["se"] if s["se"] else float("nan")
-            cells.append(f"{t:.4g} / {s['mean']:.4g}±{s['se']:.2g} ({z:+.1f})")
+            sm, t = v["sim"][q], v["theory_emp"][q]
+            if t == 0.0 and abs(sm["mean"]) < 1e-12:
+                cells.append(f"0 / {sm['mean']:.0e} (interpolation)")
+                continue
+            z = (sm["mean"] - t) / sm["se"] if sm["se"] else float("nan")
+            if q in ERRORS:
+                zmax[(lab, p)] = max(zmax.get((lab, p), 0.0), abs(z))
+            cells.append(f"{t:.4g} / {sm['mean']:.4g}±{sm['se']:.2g} ({z:+.1f})")
         print(f"| {lab} | {p} | {v['sim']['seeds']} | " + " | ".join(cells) + " |")
     print()
-    print("| pt | setting | tau^2 | gen_f: limit law / finite-d law / isotropic formula | gen_grad: same | m_E: same |")
+    print("| pt | setting | tau^2 | gen_f: limit law / finite-d law (d at p=1600) / isotropic formula / uniform-teacher "
+          "ablation | gen_grad: same | m_E: same |")
     print("|---|---|---|---|---|---|")
     seen = set()
-    for (lab, p) in sorted(entries):
+    for (lab, p) in keys:
         if lab in seen:
             continue
         seen.add(lab)
         P, v = entries[(lab, p)]
+        Pp = sr.Params(**{k: P[k] for k in P if k != "spec"})
+        d = int(round(Pp.gamma * 1600))
+        fs = finite_spectrum(Pp.spectrum, d)
+        res = [sr.solve(Pp), sr.solve(dataclasses.replace(Pp, spec=sr.Spectrum.from_atoms(fs, Pp.b))),
+               sr.solve(dataclasses.replace(Pp, spectrum="isotropic", b=0.0))]
+        abl = sr.Spectrum.from_atoms(fs, Pp.b)
+        abl.mu_t = abl.mu
+        res.append(sr.solve(dataclasses.replace(Pp, spec=abl)))
         st = (f"{P['sigma']}/{P['teacher']}, {P['spectrum']}, b={P['b']:g}, k={P['k']}, p/n={P['p_over_n']:g}, "
-              f"gamma={P['gamma']:g}, lambda={P['lam']:g}, varpi={P['varpi']}, beta={P['beta']:g}, "
-              f"Df={P['delta_f']:g}, Dg={P['delta_g']:g}")
-        cells = [" / ".join(f"{v[t][q]:.4g}" for t in ("theory_limit", "theory_emp", "theory_iso"))
-                 for q in ("gen_f", "gen_grad", "m_E")]
-        print(f"| {lab} | {st} | {v['tau2']:.4g} | " + " | ".join(cells) + f" |  (finite-d law at p={p})")
+              f"γ={P['gamma']:g}, λ={P['lam']:g}, ϖ={P['varpi']}, β={P['beta']:g}, Δf={P['delta_f']:g}, "
+              f"Δg={P['delta_g']:g}")
+        cells = []
+        for q in ("gen_f", "gen_grad", "m_E"):
+            vals = [r["errors"][q] if q in r["errors"] else r["order"][q] for r in res]
+            cells.append(" / ".join(f"{x:.4g}" for x in vals))
+        print(f"| {lab} | {st} | {res[0]['tau2']:.4g} | " + " | ".join(cells) + " |")
+    print()
+    print("max |z| over the six errors: " + ", ".join(f"{lab}@{p}: {z:.1f}" for (lab, p), z in zmax.items()))
 
 
 def main():

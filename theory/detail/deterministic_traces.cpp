@@ -4,8 +4,8 @@
 
 #include <sobolev_rf/numerics/damped_newton.hpp>
 #include <sobolev_rf/numerics/marchenko_pastur.hpp>
-#include <sobolev_rf/numerics/radial_chi_quadrature.hpp>
 #include <sobolev_rf/theory/detail/core_traces.hpp>
+#include <sobolev_rf/theory/detail/radial_moments.hpp>
 
 namespace srf::theory {
 
@@ -14,39 +14,11 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-// Radial moments of q(zeta) = 1 / (s + h |zeta|^2), zeta ~ N(0, I_k) [D.3]:
-//   q1[j] = E[q r^{2j}] (j = 0, 1),  q2[j] = E[q^2 r^{2j}] (j = 0, 1, 2).
-struct RadialMoments {
-  double q1[2] = {0, 0};
-  double q2[3] = {0, 0, 0};
-};
-
 class DeterministicTraces final : public CoreTraces {
  public:
   DeterministicTraces(int k, double gamma, int nodes, const numerics::DampedNewtonOptions& inner)
-      : k_(k), K_(k + 1), gamma_(gamma), mp_(1.0 / gamma), radial_(std::max(1, k), nodes), inner_(inner) {
+      : k_(k), K_(k + 1), gamma_(gamma), mp_(1.0 / gamma), moments_(k, nodes), inner_(inner) {
     inner_.validate();
-  }
-
-  RadialMoments moments(double s, double h) const {
-    RadialMoments m;
-    if (k_ == 0 || h <= 0.0) {
-      // No zeta dependence (k = 0), or a flat direction: q = 1/s, E r^2 = k, E r^4 = k(k+2).
-      const double q = 1.0 / s;
-      const double r2 = k_, r4 = k_ * (k_ + 2.0);
-      m.q1[0] = q, m.q1[1] = q * r2;
-      m.q2[0] = q * q, m.q2[1] = q * q * r2, m.q2[2] = q * q * r4;
-      return m;
-    }
-    radial_.build(std::sqrt(s / h), rule_);
-    for (std::size_t i = 0; i < rule_.r.size(); ++i) {
-      const double r2 = rule_.r[i] * rule_.r[i];
-      const double q = 1.0 / (s + h * r2);
-      const double wq = rule_.w[i] * q, wq2 = wq * q;
-      m.q1[0] += wq, m.q1[1] += wq * r2;
-      m.q2[0] += wq2, m.q2[1] += wq2 * r2, m.q2[2] += wq2 * r2 * r2;
-    }
-    return m;
   }
 
   // Inner fixed point [D.3]: Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e),
@@ -59,6 +31,17 @@ class DeterministicTraces final : public CoreTraces {
     G0 = D0 / (1.0 + C0 * D0);
     G1 = D1 / (1.0 + C1 * D1);
     return true;
+  }
+
+  bool inner_map(double lambda, double C0, double C1, double M0, double M1, double D0, double D1, double& F0,
+                 double& F1, double& G0, double& G1) const override {
+    G0 = D0 / (1.0 + C0 * D0);
+    G1 = k_ ? D1 / (1.0 + C1 * D1) : 0.0;
+    const double B0 = C0 / (1.0 + D0 * C0), B1 = k_ ? C1 / (1.0 + D1 * C1) : 0.0;
+    const RadialMoments m = moments_(lambda + M0 + B0, k_ ? M1 + B1 : 0.0);
+    F0 = m.q1[0] / gamma_;
+    F1 = k_ ? m.q1[1] / (gamma_ * k_) : 0.0;
+    return std::isfinite(F0) && std::isfinite(F1) && F0 > 0.0;
   }
 
   bool solve_inner(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1) const {
@@ -77,7 +60,7 @@ class DeterministicTraces final : public CoreTraces {
     auto eval = [&](const numerics::NewtonVector& y, numerics::NewtonVector& G, numerics::NewtonMatrix& J) {
       const double d0 = std::exp(y(0)), d1 = std::exp(y(1));
       const double B0 = C0 / (1.0 + d0 * C0), B1 = C1 / (1.0 + d1 * C1);
-      const RadialMoments m = moments(lambda + M0 + B0, M1 + B1);
+      const RadialMoments m = moments_(lambda + M0 + B0, M1 + B1);
       const double F0 = m.q1[0] / g, F1 = m.q1[1] / (g * kk);
       G(0) = y(0) - std::log(F0);
       G(1) = y(1) - std::log(F1);
@@ -93,7 +76,7 @@ class DeterministicTraces final : public CoreTraces {
       y << std::log(D0), std::log(D1);
     } else {
       // Start from F(0): a lower bound of the solution (F is increasing in Delta).
-      const RadialMoments m = moments(lambda + M0 + C0, M1 + C1);
+      const RadialMoments m = moments_(lambda + M0 + C0, M1 + C1);
       y << std::log(m.q1[0] / g), std::log(m.q1[1] / (g * kk));
     }
     const numerics::DampedNewtonResult r = numerics::solve_damped_newton_exact(eval, y, inner_);
@@ -110,28 +93,8 @@ class DeterministicTraces final : public CoreTraces {
     S_ = (I + Delta_ * C).inverse();  // (I + Delta C)^{-1}; S^T = (I + C Delta)^{-1}
     const MatrixXd B = C * S_;
     Gamma_ = Delta_ * S_.transpose();
-    // The fourth-moment tensor T_abcd = (1/gamma) E[q^2 e_a e_b e_c e_d], e = (1, zeta) [D.4]:
-    // only even numbers of each gradient index survive; by isotropy
-    // E[q^2 z_m z_n] = delta_mn E[q^2 r^2]/k and E[q^2 z_m z_n z_o z_p] = E[q^2 r^4]/(k(k+2)) (3 pairings).
-    const RadialMoments m = moments(lambda + M(0, 0) + B(0, 0), k_ ? M(1, 1) + B(1, 1) : 0.0);
-    auto T4 = [&](int a, int b, int c, int d) {
-      int g[4], ng = 0;
-      for (int i : {a, b, c, d})
-        if (i > 0) g[ng++] = i;
-      double v = 0.0;
-      if (ng == 0) v = m.q2[0];
-      else if (ng == 2) v = g[0] == g[1] ? m.q2[1] / k_ : 0.0;
-      else if (ng == 4)
-        v = m.q2[2] / (k_ * (k_ + 2.0)) *
-            ((g[0] == g[1] && g[2] == g[3]) + (g[0] == g[2] && g[1] == g[3]) + (g[0] == g[3] && g[1] == g[2]));
-      return v / gamma_;
-    };
-    // Column-major flattening: Y(a, b) at a + b K. T is symmetric in (a, b) and in (c, d).
-    T_.resize(K2, K2);
-    for (int a = 0; a < K; ++a)
-      for (int b = 0; b < K; ++b)
-        for (int c = 0; c < K; ++c)
-          for (int d = 0; d < K; ++d) T_(a + b * K, c + d * K) = T4(a, b, c, d);
+    // The fourth-moment tensor T_abcd = (1/gamma) E[q^2 e_a e_b e_c e_d] [D.4].
+    T_ = fourth_moment_tensor(k_, gamma_, moments_(lambda + M(0, 0) + B(0, 0), k_ ? M(1, 1) + B(1, 1) : 0.0));
     // dDelta solves (I - L) dDelta = -T:(X_M + S^T X_C S), L(Y) = T:(B Y B) [D.4].
     MatrixXd L(K2, K2);
     for (int j = 0; j < K2; ++j) {
@@ -159,8 +122,7 @@ class DeterministicTraces final : public CoreTraces {
   int k_, K_;
   double gamma_;
   numerics::MarchenkoPastur mp_;
-  numerics::RadialChiQuadrature radial_;
-  mutable numerics::RadialChiQuadrature::Rule rule_;
+  RadialMomentRule moments_;  // the radial zeta averages [D.3.3]
   numerics::DampedNewtonOptions inner_;  // the inner Newton on log Delta [D.8.4]
   MatrixXd Delta_, Gamma_, S_, T_;
   Eigen::PartialPivLU<MatrixXd> lu_;

@@ -36,13 +36,16 @@ SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters&
   const MatrixXd C = K1 * R_ * K1;
   const MatrixXd M = R_.cwiseProduct(Ks);
   traces.prepare(outer.rescaled() ? 1.0 : p.lambda, C, M, op.Delta0, op.Delta1);
-  Gamma_ = traces.Gamma();
+  // The teacher's traces: u^T D_a w = (Gamma_t g)_a (S5.1)-(S5.2), u_E^T w = (Gamma_tE g)_0 (S6.2).
+  Gamma_ = traces.Gamma_t();
+  Gamma_E_ = traces.Gamma_tE();
   const double ga = p.gamma / p.alpha;
-  // Per block (a, b): Gamma^X and V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] for
-  // X = (K1_a K1_b E_ab, Ks_ab E_ab), E_ab = (e_a e_b^T + e_b e_a^T)/2 [D.4.3]-[D.4.4].
-  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma, MatrixXd& dV) {
-    MatrixXd dDelta;
-    traces.derivative(XC, XM, dDelta, dGamma);
+  // Per block (a, b): the teacher's Gamma_t^X (for A_X = -g^T Gamma_t^X g) and
+  // V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] with the uniform Gamma^X, for
+  // X = (K1_a K1_b E_ab, Ks_ab E_ab), E_ab = (e_a e_b^T + e_b e_a^T)/2 [D.4.3]-[D.4.4], (S5.5).
+  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma_t, MatrixXd& dV) {
+    MatrixXd dDelta, dGamma;
+    traces.teacher_derivative(XC, XM, dDelta, dGamma, dGamma_t);
     dV = ga * (K1 * dGamma * K1 + Ks.cwiseProduct(dDelta));
   };
   dGamma_.assign(K * K, MatrixXd());
@@ -68,6 +71,10 @@ SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters&
   E00(0, 0) = 1.0;
   perturb(E00, Z, dGamma_P_, dV_P_);
   perturb(Z, E00, dGamma_I_, dV_I_);
+  // w^T P w with the Euclidean P: the row-weight perturbation Y = E_00 (S6.3) (isotropic: = (E_00, 0)).
+  MatrixXd dDelta_E, dGamma_E;
+  traces.row_weight_derivative(E00, dDelta_E, dGamma_E, dGamma_E_);
+  dV_E_ = ga * (K1 * dGamma_E * K1 + Ks.cwiseProduct(dDelta_E));
 }
 
 model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
@@ -136,17 +143,20 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   }
   e.train_f = Etrain(0, 0);
   for (int j = 1; j < K; ++j) e.train_g += Etrain(j, j);
-  // Full-gradient error [D.6]: E phi'^2 - 2 mu_1 kappa_1 u^T w + kappa_1^2 w^T P w + (E sigma'^2 - kappa_1^2) |w|^2,
-  // with E[w^T Sigma_X w] = -g^T Gamma^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd.
+  // Full-gradient error [D.6], (S6.1): tau^2 E phi'^2 - 2 mu_1 kappa_1 m_E + kappa_1^2 q_E + (E sigma'^2 - kappa_1^2) q_w,
+  // with E[w^T Sigma_X w] = -g^T Gamma_t^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd; the Euclidean overlaps
+  // m_E = u_E^T w, q_E = w^T P w equal m = u^T w and q_s = w^T P_Sigma w for isotropic inputs.
   const MatrixXd RER = R * (Elin + N) * R;
   const double wPw = -g.dot(dGamma_P_ * g) - perp * dGamma_P_(0, 0) - RER.cwiseProduct(dV_P_).sum();
   const double ww = -g.dot(dGamma_I_ * g) - perp * dGamma_I_(0, 0) - RER.cwiseProduct(dV_I_).sum();
-  const double uw = Gg(0);  // u^T w, u = Theta^T theta0 / sqrt(d)
+  const double wPEw = -g.dot(dGamma_E_ * g) - perp * dGamma_E_(0, 0) - RER.cwiseProduct(dV_E_).sum();
+  const double uw = Gg(0);  // u^T w, u = Theta^T Sigma theta0 / sqrt(d)
+  const double uEw = (Gamma_E_ * g)(0);  // u_E^T w, u_E = Theta^T theta0 / sqrt(d)
   // A teacher without a useful gradient (sign): its a.e. derivative is 0, so grad phi = 0 a.e.
   // and gen_grad = E|grad f|^2; Stein's mu_1 = E xi phi (nonzero for sign) is not E phi' there.
   const double mu1_grad = model::activation(outer_.params().teacher).has_useful_gradient ? mu1 : 0.0;
-  e.gen_grad = phi.derivative_second_moment - 2.0 * mu1_grad * sig.kappa_1 * uw + sig.kappa_1 * sig.kappa_1 * wPw +
-               (sig.derivative_second_moment - sig.kappa_1 * sig.kappa_1) * ww;
+  e.gen_grad = outer_.tau2() * phi.derivative_second_moment - 2.0 * mu1_grad * sig.kappa_1 * uEw +
+               sig.kappa_1 * sig.kappa_1 * wPEw + (sig.derivative_second_moment - sig.kappa_1 * sig.kappa_1) * ww;
   e.train_inf = inf.train_inf;
   e.gen_inf = inf.gen_inf;
   // Errors are variances: round-off below zero (a realisable teacher, e.g. linear/linear with
@@ -169,6 +179,8 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
     order->emplace_back("m", uw);  // u^T w = theta0^T Theta w / sqrt(d)
     order->emplace_back("q_s", wPw);
     order->emplace_back("q_w", ww);
+    order->emplace_back("m_E", uEw);   // u_E^T w: the Euclidean overlap [S.6]
+    order->emplace_back("q_E", wPEw);  // w^T (Theta^T Theta / d) w
     if (p.has_informed()) {
       order->emplace_back("t2_inf", inf.t2);    // squared overlap (u . theta0)^2 [I.4]
       order->emplace_back("c_inf", inf.c_inf);  // the limit of u . grad f [I.3]
@@ -182,22 +194,24 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
 namespace srf::theory {
 
 UnpinnedSketchLaw unpinned_sketch_law(const model::GaussianConstants& sig, const model::GaussianConstants& phi,
-                                      bool teacher_has_useful_gradient, const std::vector<double>& varpi, double m,
-                                      double q_s, double q_w) {
+                                      bool teacher_has_useful_gradient, const std::vector<double>& varpi,
+                                      const UnpinnedOverlaps& ov) {
   // Per direction, gen_g_m = c_m + a_m s_m + b s_m^2 with s_m ~ N(mu_m, v) [D.11]: the same
   // decomposition as gen_grad [D.6] with theta0 -> the sketch direction, whose alignment with
-  // theta0 is varpi_m and whose overlap with the fit, s_m = zeta_m^T w, is no longer pinned.
+  // theta0 is varpi_m and whose overlap with the fit, s_m = zeta_m^T w, is no longer pinned:
+  // mu_m = varpi_m m_E / tau^2, v = q_E - m_E^2 / tau^2 (S9.1), the Euclidean overlaps.
   // For s = mu + sqrt(v) z: E = c + a mu + b (mu^2 + v), Var = (a + 2 b mu)^2 v + 2 b^2 v^2.
   const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;  // as in gen_grad [D.6]
   const double Edphi2 = phi.derivative_second_moment, k1 = sig.kappa_1;
-  const double b = k1 * k1, v = std::max(0.0, q_s - m * m);  // q_s >= m^2: Cauchy-Schwarz, |theta0| = 1
+  // v >= 0: Cauchy-Schwarz, (theta0^T Theta w)^2 <= |theta0|^2 |Theta w|^2.
+  const double b = k1 * k1, v = std::max(0.0, ov.q_E - ov.m_E * ov.m_E / ov.tau2);
   UnpinnedSketchLaw law;
   law.applies = true;
   law.s_variance = v;
   double variance = 0;
   for (double vp : varpi) {
-    const double mu = vp * m, a = -2.0 * vp * mu1 * k1;
-    const double c = vp * vp * Edphi2 + (sig.derivative_second_moment - k1 * k1) * q_w;
+    const double mu = vp * (ov.m_E / ov.tau2), a = -2.0 * vp * mu1 * k1;
+    const double c = vp * vp * Edphi2 + (sig.derivative_second_moment - k1 * k1) * ov.q_w;
     law.s_mean.push_back(mu);
     law.gen_g_mean += c + a * mu + b * (mu * mu + v);
     variance += (a + 2 * b * mu) * (a + 2 * b * mu) * v + 2 * b * b * v * v;
@@ -211,15 +225,16 @@ UnpinnedSketchLaw unpinned_sketch_law(const model::GaussianConstants& sig, const
 namespace srf::theory {
 
 UnpinnedGenGMean unpinned_gen_g_mean(const model::GaussianConstants& sig, const model::GaussianConstants& phi,
-                                     bool teacher_has_useful_gradient, int k, double m, double q_s, double q_w) {
-  // E over s_m ~ N(varpi_m m, v) of c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2 (unpinned_sketch_law),
-  // summed over m: the varpi-free part k [kappa_1^2 v + (E sigma'^2 - kappa_1^2) q_w] and, per varpi_m^2,
-  // E phi'^2 - 2 mu_1 kappa_1 m + kappa_1^2 m^2 [D.11].
+                                     bool teacher_has_useful_gradient, int k, const UnpinnedOverlaps& ov) {
+  // E over s_m ~ N(varpi_m m_E / tau^2, v) of c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2
+  // (unpinned_sketch_law), summed over m: the varpi-free part k [kappa_1^2 v + (E sigma'^2 - kappa_1^2) q_w]
+  // and, per varpi_m^2, E phi'^2 - 2 mu_1 kappa_1 m_E / tau^2 + kappa_1^2 m_E^2 / tau^4 [D.11], (S9.3).
   const double mu1 = teacher_has_useful_gradient ? phi.kappa_1 : 0.0;
-  const double k1 = sig.kappa_1, v = std::max(0.0, q_s - m * m);
+  const double k1 = sig.kappa_1, v = std::max(0.0, ov.q_E - ov.m_E * ov.m_E / ov.tau2);
   UnpinnedGenGMean out;
-  out.A0 = k * (k1 * k1 * v + (sig.derivative_second_moment - k1 * k1) * q_w);
-  out.A2 = phi.derivative_second_moment - 2.0 * mu1 * k1 * m + k1 * k1 * m * m;
+  out.A0 = k * (k1 * k1 * v + (sig.derivative_second_moment - k1 * k1) * ov.q_w);
+  out.A2 = phi.derivative_second_moment - 2.0 * mu1 * k1 * ov.m_E / ov.tau2 +
+           k1 * k1 * ov.m_E * ov.m_E / (ov.tau2 * ov.tau2);
   return out;
 }
 

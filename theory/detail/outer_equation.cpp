@@ -10,9 +10,16 @@ namespace srf::theory {
 OuterEquation::OuterEquation(const model::ModelParams& p, const SaddlePointOptions& o, bool rescaled)
     : p_(p), rescaled_(rescaled), k_(p.k), K_(p.k + 1), sig_(model::gaussian_constants(model::activation(p.sigma))),
       phi_(model::gaussian_constants(model::activation(p.teacher))) {
-  traces_ = o.traces == TraceMethod::kSampled
-                ? make_sampled_traces(p.k, p.gamma, o.trace_size, o.trace_seed)
-                : make_deterministic_traces(p.k, p.gamma, o.radial_nodes_per_panel, o.inner_newton());
+  validate_theory_model(p, o);
+  if (p.structured()) {
+    // Every trace a spectral average [S.3]-[S.6]; the isotropic family keeps the isotropic traces.
+    law_ = model::spectral_law(p.spectrum, p.alignment);
+    traces_ = make_structured_traces(p.k, p.gamma, law_, o.radial_nodes_per_panel, o.inner_newton());
+  } else {
+    traces_ = o.traces == TraceMethod::kSampled
+                  ? make_sampled_traces(p.k, p.gamma, o.trace_size, o.trace_seed)
+                  : make_deterministic_traces(p.k, p.gamma, o.radial_nodes_per_panel, o.inner_newton());
+  }
   loss_.weights = Eigen::VectorXd::Constant(K_, p.beta);
   loss_.weights(0) = 1.0;
   K1_ = Eigen::VectorXd::Constant(K_, sig_.kappa1_prime);

@@ -51,6 +51,11 @@ class OuterEquation {
   // traces' warm start in and their values at x out. False when the map is not finite.
   bool outer_map(double lambda, const double x[2], double Tx[2], BlockOrderParameters& op) const;
 
+  // Structured inputs (docs/theory/structured.md): the spectral law (null for isotropic inputs,
+  // which keep the isotropic traces) and tau^2 = lim |theta0|^2 (1 for isotropic inputs).
+  bool structured() const { return law_ != nullptr; }
+  double tau2() const { return law_ ? law_->tau2 : 1.0; }
+
   const model::ModelParams& params() const { return p_; }
   int k() const { return k_; }
   const model::GaussianConstants& student() const { return sig_; }  // sigma's constants
@@ -65,6 +70,7 @@ class OuterEquation {
   bool rescaled_;
   int k_, K_;
   model::GaussianConstants sig_, phi_;
+  std::shared_ptr<const model::SpectralLaw> law_;
   std::unique_ptr<CoreTraces> traces_;
   SquareLoss loss_;
   Eigen::VectorXd K1_;

@@ -65,6 +65,11 @@ class SampledTraces final : public CoreTraces {
     return std::isfinite(D0) && std::isfinite(G0) && std::isfinite(D1) && std::isfinite(G1);
   }
 
+  bool inner_map(double, double, double, double, double, double, double, double&, double&, double&,
+                 double&) const override {
+    return false;  // the traces of one sampled matrix come from a solve, not from a fixed-point map
+  }
+
   void prepare(double lambda, const MatrixXd& C, const MatrixXd& M, double, double) override {
     G_ = resolvent(lambda, C, M);
     if (G_.size() == 0) throw std::runtime_error("sampled traces: the resolvent matrix is not positive definite");
