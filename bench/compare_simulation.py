@@ -3,7 +3,7 @@
 population errors (the default) against its own sampled test set (--test-error sampled,
 T = 4000) and against the numpy reference bench/simulate_numpy.py (also T = 4000), measured in
 this one script; then time, peak memory and the memory guard's estimate per seed at a large p.
-Writes docs/benchmarks.md.
+Writes docs/generated/benchmarks.md.
 
 Standard error over S seeds is sd / sqrt(S), so reaching a target SE eps costs
   time(eps) = (wall time per seed) * sd^2 / eps^2,
@@ -17,7 +17,7 @@ of about 1/sqrt(2(S-1)) (their squares twice that), which the table states.
 
 Usage: bench/compare_simulation.py [--threads 2] [--sizes 800,1600,3200] [--ks 0,1]
                                    [--seeds 32,32,16] [--repeat 3] [--large-p 8000] [--target-se 1e-3]
-                                   [--exe build/sobolev-rf] [--output docs/benchmarks.md]
+                                   [--exe build/sobolev-rf] [--output docs/generated/benchmarks.md]
 """
 import argparse
 import json
@@ -73,7 +73,7 @@ def main():
     ap.add_argument("--large-modes", default="exact,sampled", help="error modes timed at --large-p")
     ap.add_argument("--target-se", type=float, default=1e-3, help="the SE whose time the table shows")
     ap.add_argument("--exe", default=os.path.join(ROOT, "build", "sobolev-rf"))
-    ap.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    ap.add_argument("--output", default=os.path.join(ROOT, "docs", "generated", "benchmarks.md"))
     a = ap.parse_args()
     env = env_for(a.threads)
     sizes = [int(s) for s in a.sizes.split(",")]

@@ -1,8 +1,11 @@
 // sobolev-rf figure: the talk's figures from small TOML specs (figures/*.toml). For each spec:
-// theory along every curve (warm starts), simulation markers, the tidy CSVs and the gnuplot
-// script into --out-dir, then PDF and PNG through gnuplot. Every spec is parsed and validated
-// before anything is computed; a missing gnuplot is reported only after all CSVs are written,
-// so that no computation is lost (exit status 5).
+// theory along every curve (warm starts), simulation markers, then one folder per figure,
+// OUT_DIR/OUTPUT/, with the gnuplot script, the PDF and the PNG (through gnuplot), and the tidy
+// CSVs with their sidecars in OUT_DIR/OUTPUT/data/ (plotting/figure_output.hpp). Every spec is
+// parsed and validated before anything is computed; a missing gnuplot is reported only after all
+// CSVs are written, so that no computation is lost (exit status 5). The marker seeds are saved in
+// OUT_DIR/markers.checkpoint as they finish (for --resume after an interruption); the file is
+// removed once every figure's data are written.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -58,14 +61,14 @@ void run_figure(const FigureFlags& f) {
   // finished seed saved in OUT_DIR/markers.checkpoint, which --resume reads back.
   RunFlags run_flags;
   run_flags.resume = f.resume;
-  CliRunner runner(run_flags, (std::filesystem::path(f.out_dir) / "markers.checkpoint").string(), 0, "figure",
-                   /*quiet=*/true);
+  const std::string checkpoint = (std::filesystem::path(f.out_dir) / "markers.checkpoint").string();
+  auto runner = std::make_unique<CliRunner>(run_flags, checkpoint, 0, "figure", /*quiet=*/true);
   options.simulate = [&runner](const model::ModelParams& p, const simulation::SimulationOptions& o) {
     const distributed::SimulationJob job{p, o};
-    runner.run({job});
+    runner->run({job});
     for (int s = 0; s < o.seeds; ++s)
       if (o.on_seed_done) o.on_seed_done(s + 1, o.seeds);
-    return runner.result(job);
+    return runner->result(job);
   };
 
   const std::string gnuplot = f.csv_only ? "" : find_gnuplot();
@@ -84,29 +87,33 @@ void run_figure(const FigureFlags& f) {
     if (failed)
       std::cerr << fmt::format("sobolev-rf figure: {}: {} theory point(s) did not converge (left out as gaps)\n",
                                spec.output, failed);
-    std::string rendered = "CSVs and " + script_path;
+    std::string rendered = fmt::format("{}/{}/*.csv and {}", written.folder, kFigureDataFolder, script_path);
     if (!f.csv_only) {
       if (gnuplot.empty()) {
         unrendered.push_back(spec.output);
       } else {
         try {
-          run_gnuplot(gnuplot, script, f.out_dir);
+          run_gnuplot(gnuplot, script, written.folder);
         } catch (const std::runtime_error& e) {
           throw CliError(kRenderFailed, fmt::format("figure {}: {} (the CSVs and {} are written)", spec.output,
                                                     e.what(), script_path));
         }
-        rendered = fmt::format("{0}/{1}.pdf, {0}/{1}.png", f.out_dir, spec.output);
+        rendered = fmt::format("{}, {}", written.pdf_path, written.png_path);
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << fmt::format("{}: {} ({:.1f} s)\n", spec.output, rendered, seconds) << std::flush;
   }
+  // Every figure's data are written: the markers are in their CSVs, the checkpoint has served.
+  runner.reset();
+  std::error_code ignored;
+  std::filesystem::remove(checkpoint, ignored);
   if (!unrendered.empty()) {
     std::string names;
     for (const auto& n : unrendered) names += (names.empty() ? "" : ", ") + n;
     throw CliError(kRenderFailed,
                    fmt::format("figure: gnuplot not found on PATH, so {} not rendered; the CSVs and the gnuplot "
-                               "scripts are in {} (install gnuplot, then: cd {} && gnuplot NAME.gp)",
+                               "scripts are in {}/NAME/ (install gnuplot, then: cd {}/NAME && gnuplot NAME.gp)",
                                names, f.out_dir, f.out_dir));
   }
 }
@@ -116,7 +123,9 @@ void add_figure_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "figure", "figures from TOML specs (figures/*.toml): CSVs, gnuplot script, PDF and PNG; exit 5: not rendered");
   cmd->add_option("specs", flags->specs, "figure spec files (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out-dir", flags->out_dir, "folder for the CSVs, scripts, PDFs and PNGs")->capture_default_str();
+  cmd->add_option("--out-dir", flags->out_dir,
+                  "folder of the figures: OUT_DIR/NAME/ holds NAME.gp, NAME.pdf, NAME.png and data/ (CSVs)")
+      ->capture_default_str();
   cmd->add_flag("--quick", flags->quick,
                 "cheaper markers: at most 8 points per curve, p <= 400, <= 3 seeds (20 for a varpi law)");
   auto* all = cmd->add_flag("--all-markers", flags->all_markers,

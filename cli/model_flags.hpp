@@ -1,5 +1,5 @@
 #pragma once
-// The model flags, one per entry of the parameter registry (theory/parameter_registry.hpp):
+// The model flags, one per entry of the parameter table (model/parameter_table.hpp):
 // --sigma, --teacher, --alpha | --p-over-n, --gamma, --lambda, --k, --beta, --delta-f,
 // --delta-g, --rho, --varpi. Shared by theory, curve, simulate, validate.
 #include <CLI/CLI.hpp>

@@ -1,5 +1,5 @@
 // `sobolev-rf simulate`: the finite-size Monte Carlo simulation at one parameter point. Its seeds
-// run as tasks (cli/simulation_runner.hpp): over MPI ranks, resumable (--output, --resume), or
+// run as tasks (distributed/simulation_runner.hpp): over MPI ranks, resumable (--output, --resume), or
 // as job-array shards (--shard i/N, then `sobolev-rf merge`); docs/cluster.md.
 #include <fmt/format.h>
 

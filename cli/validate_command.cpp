@@ -1,16 +1,18 @@
 // `sobolev-rf validate`: the asymptotic theory against the finite-size simulation at sizes p and
-// 2p (--p-large), point by point, with z-scores and the finite-size trend (validation/comparison.hpp).
+// 2p (--p-large), point by point, with z-scores and the finite-size trend. The checks, sizes, seeds,
+// comparisons and verdict are the library's plan (studies/validation_plan.hpp), shared with Python;
+// this command collects the points, runs the simulations and prints.
 //
 // Points come from one of
 //   * the model flags alone (one point),
 //   * --sweep name=lo:hi:count[:log] on top of the model flags (as `curve`),
-//   * --points FILE: a CSV file of points (theory/points_file.hpp); a column absent or left
+//   * --points FILE: a CSV file of points (studies/points_file.hpp); a column absent or left
 //     empty takes the model flag's value.
 // Exit status 0 when every comparison agrees, 1 (after the table and CSV are written) when some
 // quantity has |z| > --z-threshold at 2p and its gap to the theory does not shrink from p to 2p,
 // 2 for bad input.
 //
-// The simulations of all points run as one set of (point, seed) tasks (cli/simulation_runner.hpp):
+// The simulations of all points run as one set of (point, seed) tasks (distributed/simulation_runner.hpp):
 // over MPI ranks under mpirun, resumable with --output FILE --resume, or as job-array shards
 // (--shard i/N) combined by `sobolev-rf merge` (docs/cluster.md).
 #include <fmt/format.h>
@@ -34,6 +36,8 @@
 #include <sobolev_rf/studies/points_file.hpp>
 #include <sobolev_rf/theory/saddle_point.hpp>
 #include <sobolev_rf/studies/theory_vs_simulation.hpp>
+#include <sobolev_rf/studies/validation_plan.hpp>
+#include <sobolev_rf/simulation/options_table.hpp>
 
 namespace srf::cli {
 
@@ -45,8 +49,7 @@ struct ValidateArgs {
   std::string sweep;
   std::string points_file;
   RunFlags run;  // run.output: the CSV
-  double z_threshold = 4.0;
-  int p_large = 0;  // 0: 2p
+  FieldFlags<studies::ValidationOptions> validation;  // --p-large, --z-threshold
 };
 
 std::vector<model::ModelParams> collect_points(const ValidateArgs& a) {
@@ -80,44 +83,34 @@ std::string describe(const model::ModelParams& p) {
 void run_validate(const ValidateArgs& a) {
   if (!a.sweep.empty() && !a.points_file.empty())
     throw std::invalid_argument("--sweep and --points: give one of them, not both");
-  if (a.sim.varpi_drawn)
-    throw std::invalid_argument("--varpi-drawn: validate compares with the theory conditional on --varpi; not allowed");
-  if (a.sim.sketch_scale != "normal")
-    throw std::invalid_argument("--sketch-scale = " + a.sim.sketch_scale +
-                                ": the theory is for the normal sketch scale; use `simulate` for the other");
-  studies::ComparisonOptions cmp;
-  cmp.z_threshold = a.z_threshold;
-  try {
-    cmp.validate();
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(flag_message("z_threshold", e.what()));
-  }
-  simulation::SimulationOptions small = a.sim.resolve();
-  if (small.seeds < 2) throw std::invalid_argument("--seeds = " + std::to_string(small.seeds) + ": validate needs >= 2 (standard errors)");
-  simulation::SimulationOptions large = small;
-  large.p = a.p_large > 0 ? a.p_large : 2 * small.p;
-  if (a.p_large < 0 || large.p < small.p)
-    throw std::invalid_argument("--p-large = " + std::to_string(a.p_large) + ": must be >= --p (0: 2p)");
-  const std::vector<model::ModelParams> points = collect_points(a);
+  // The checks, the sizes, the simulations and the comparisons: the library's plan
+  // (studies/validation_plan.hpp), the same as sobolev_rf.validate's.
+  studies::ValidationOptions vo;
+  a.validation.apply(vo);
+  simulation::SimulationOptions so;
+  a.sim.apply(so);
+  simulation::check_given_options(so, [&a](std::string_view name) { return a.sim.has(std::string(name)); });
+  studies::ValidationPlan plan(so, vo);
+  plan.add_points(collect_points(a));
+  const simulation::SimulationOptions& small = plan.small();
+  const simulation::SimulationOptions& large = plan.large();
 
   // Every point's simulations at both sizes are (job, seed) tasks of one run: spread over the
   // threads or MPI ranks, resumable, or sliced into job-array shards.
   std::vector<distributed::SimulationJob> jobs;
-  for (const auto& point : points) {
-    jobs.push_back({point, small});
-    jobs.push_back({point, large});
-  }
+  for (const auto& s : plan.simulations()) jobs.push_back({s.params, s.options});
   CliRunner runner(a.run, a.run.output.empty() ? "" : distributed::checkpoint_path_for(a.run.output), small.threads,
-                          "validate");
+                   "validate");
   if (!runner.run(jobs)) return;  // a shard: its file is written
 
   std::ostringstream csv_text;
   std::unique_ptr<report::ComparisonCsvWriter> csv;
   if (!a.run.output.empty()) csv = std::make_unique<report::ComparisonCsvWriter>(csv_text);
-  int disagreements = 0, comparisons = 0;
+  studies::ValidationTally tally;
+  const std::vector<model::ModelParams>& points = plan.points();
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const studies::PointValidation v = studies::compare_simulations(
-        points[i], runner.result(jobs[2 * i]), runner.result(jobs[2 * i + 1]), cmp);
+    const studies::PointValidation v = plan.compare(i, runner.result(jobs[2 * i]), runner.result(jobs[2 * i + 1]));
+    tally.add(v);
     std::cout << fmt::format("point {}: {}\n", i + 1, describe(v.params));
     std::cout << fmt::format("  theory: {}; simulation: n={} d={} at p={}, n={} d={} at p={}, {} seeds each\n",
                              v.theory_status, v.small.size.n, v.small.size.d, small.p, v.large.size.n, v.large.size.d,
@@ -133,8 +126,6 @@ void run_validate(const ValidateArgs& a) {
                                with_theory ? fmt::format("{:.6g}", q.theory) : "-", pm(q.small), z(q.z_small),
                                pm(q.large), z(q.z_large), with_theory ? (q.gap_shrinks ? "yes" : "no") : "-",
                                studies::to_string(q.verdict));
-      if (with_theory) ++comparisons;
-      if (q.verdict == studies::Verdict::kDisagree) ++disagreements;
     }
     if (csv) csv->write_point(static_cast<int>(i + 1), v);
   }
@@ -149,14 +140,12 @@ void run_validate(const ValidateArgs& a) {
                                {"seeds", small.seeds},
                                {"base_seed", small.base_seed},
                                {"test_error", small.test_error == simulation::TestError::kExact ? "exact" : "sampled"},
-                               {"z_threshold", a.z_threshold}});
+                               {"z_threshold", plan.options().z_threshold}});
   }
-  std::cout << fmt::format("validate: {} comparison(s) with theory, {} disagree (|z| > {:g} at p={} and the gap not "
-                           "shrinking)\n",
-                           comparisons, disagreements, a.z_threshold, large.p);
+  std::cout << "validate: " << tally.summary(plan) << "\n";
   std::cout.flush();
-  if (disagreements > 0)
-    throw CliError(1, fmt::format("validate: {} of {} comparisons disagree", disagreements, comparisons));
+  if (!tally.agree())
+    throw CliError(1, fmt::format("validate: {} of {} comparisons disagree", tally.disagreements, tally.comparisons));
 }
 
 void add_validate_command(CLI::App& app) {
@@ -174,9 +163,7 @@ void add_validate_command(CLI::App& app) {
                   "also write the comparison as CSV to this file; finished seeds go to FILE.checkpoint as they "
                   "finish (--resume)");
   add_run_flags(*cmd, args->run);
-  cmd->add_option("--p-large", args->p_large, "the larger simulation size (0: 2p)")->capture_default_str();
-  cmd->add_option("--z-threshold", args->z_threshold, "disagreement: |z| above this at 2p, gap not shrinking")
-      ->capture_default_str();
+  add_field_flags(*cmd, studies::validation_options_table(), args->validation);
   cmd->callback([args] { run_validate(*args); });
 }
 

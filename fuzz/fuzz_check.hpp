@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the harnesses of fuzz/: a property every accepted input must have. A broken property
-// aborts, which libFuzzer reports as a crash with the input saved (docs/fuzzing.md).
+// aborts, which libFuzzer reports as a crash with the input saved (docs/generated/fuzzing.md).
 #include <cstdio>
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-// Fuzzes studies::parse_sweep_spec ("name=lo:hi:count[:lin|log]", theory/parameter_sweep.hpp)
+// Fuzzes studies::parse_sweep_spec ("name=lo:hi:count[:lin|log]", studies/parameter_sweep.hpp)
 // and, for short sweeps, studies::sweep_points. Rejection is std::invalid_argument. An accepted
 // sweep names a sweepable parameter, has the announced number of points (one for a single
 // number), finite values with the endpoints as typed, ordered from lo to hi, and every point

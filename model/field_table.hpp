@@ -37,16 +37,16 @@ struct Field {
   std::string_view name;         // the key everywhere; CLI: --name-with-dashes
   FieldType type;
   std::string_view description;  // one line, for help texts and docstrings
-  std::vector<std::string> choices;  // kChoice: the values allowed, in help order
+  std::vector<std::string> choices{};  // kChoice: the values allowed, in help order
   bool sweepable = false;  // a real a sweep may vary
   bool column = true;      // a column of CSV and JSON (false: a shorthand that sets other fields)
   // kReal, kInteger, kBool as a number; kText, kChoice as text; kRealList as a list.
-  std::function<double(const S&)> get_number;
-  std::function<void(S&, double)> set_number;
-  std::function<std::string(const S&)> get_text;
-  std::function<void(S&, const std::string&)> set_text;
-  std::function<std::vector<double>(const S&)> get_list;
-  std::function<void(S&, const std::vector<double>&)> set_list;
+  std::function<double(const S&)> get_number{};
+  std::function<void(S&, double)> set_number{};
+  std::function<std::string(const S&)> get_text{};
+  std::function<void(S&, const std::string&)> set_text{};
+  std::function<std::vector<double>(const S&)> get_list{};
+  std::function<void(S&, const std::vector<double>&)> set_list{};
 };
 
 // %.10g, the CSV cells' format; "nan", "inf".

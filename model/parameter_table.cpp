@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -170,7 +171,13 @@ std::vector<std::string> model_parameter_header() {
 std::vector<std::string> model_parameter_cells(const ModelParams& p) {
   std::vector<std::string> out;
   for (const auto& f : model_parameters())
-    if (f.column) out.push_back(field_text(p, f));
+    if (f.column) {
+      std::string cell = field_text(p, f);
+      // A CSV cell holds no ',': a text's commas (twolevel:f,r) are written ';', as varpi's are;
+      // the spectrum reads both back.
+      if (f.type == FieldType::kText) std::replace(cell.begin(), cell.end(), ',', ';');
+      out.push_back(std::move(cell));
+    }
   return out;
 }
 

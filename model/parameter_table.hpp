@@ -31,7 +31,8 @@ void set_model_parameter(ModelParams& p, std::string_view name, double value);
 // numbers in full (no trailing characters), varpi as numbers separated by ',', ';' or blanks.
 void set_model_parameter_text(ModelParams& p, std::string_view name, const std::string& text);
 
-// The columns as CSV cells (numbers as %.10g, varpi's components joined by ';'), in table order;
+// The columns as CSV cells (numbers as %.10g, varpi's components joined by ';', a text's ','
+// written ';': twolevel:0.05;20), in table order;
 // model_parameter_header() gives their names.
 std::vector<std::string> model_parameter_cells(const ModelParams& p);
 std::vector<std::string> model_parameter_header();

@@ -49,6 +49,9 @@ SpectralLaw weighted_law(std::vector<double> s, std::vector<double> w, double b)
   }
   // At b = 0 the zero atoms add E[s^0 1{s = 0}] / E[s] = their mass to tau^2.
   if (b == 0.0) tau2 += zero_mass;
+  if (!std::isfinite(tau2))  // an atom near 0 with b < -1: E[s^b] / E[s^(b+1)] ~ 1 / s_min overflows
+    throw InvalidParameter("alignment", fmt::format("alignment = {}: tau^2 = E[s^b] / E[s^(b+1)] overflows (an "
+                                                    "eigenvalue too close to 0 for this b)", b));
   law.tau2 = tau2;
   return law;
 }
@@ -91,7 +94,7 @@ void SpectralLawOptions::validate() const {
     throw InvalidParameter("panel_width", fmt::format("panel_width = {}: must lie in (0, 8]", panel_width));
   if (nodes_per_panel < 4 || nodes_per_panel > 64)
     throw InvalidParameter("nodes_per_panel", fmt::format("nodes_per_panel = {}: must lie in [4, 64]", nodes_per_panel));
-  if (!(tail >= 20 && tail <= 200)) throw InvalidParameter("tail", fmt::format("tail = {}: must lie in [20, 200]", tail));
+  if (!(tail >= 20 && tail <= 300)) throw InvalidParameter("tail", fmt::format("tail = {}: must lie in [20, 300]", tail));
 }
 
 void check_alignment(const Spectrum& spectrum, double b) {
@@ -103,6 +106,14 @@ void check_alignment(const Spectrum& spectrum, double b) {
                     "teacher would live in O(1) input directions, outside the proportional limit "
                     "(docs/theory/structured.md (R1)); needs b < 1/a - 1 = {:.6g}",
                     b, powerlaw_spectrum_text(spectrum.a), spectrum.a * (b + 1.0), 1.0 / spectrum.a - 1.0));
+  // The teacher law's quadrature reaches t ~ 72.6 / (1 - a(b+1)): keep it below ~3e5 nodes.
+  if (spectrum.family == SpectrumFamily::kPowerLaw && 1.0 - spectrum.a * (b + 1.0) < 1e-3)
+    throw InvalidParameter(
+        "alignment", fmt::format("alignment = {}: with {{spectrum}} = {}, 1 - a (b + 1) = {:.3g} is within 1e-3 of the "
+                                 "edge (R1) of the proportional regime, beyond the quadrature of the teacher law; "
+                                 "needs b <= {:.6g}",
+                                 b, powerlaw_spectrum_text(spectrum.a), 1.0 - spectrum.a * (b + 1.0),
+                                 (1.0 - 1e-3) / spectrum.a - 1.0));
   if (spectrum.family == SpectrumFamily::kFile && b < 0.0 &&
       std::find(spectrum.values->begin(), spectrum.values->end(), 0.0) != spectrum.values->end())
     throw InvalidParameter("alignment",

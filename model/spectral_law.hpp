@@ -28,14 +28,16 @@ struct SpectralLaw {
 
 // The powerlaw quadrature: panels of `panel_width` in t (narrower where the teacher density
 // e^(-(1 - a(b+1)) t) decays faster than e^(-2 t)), `nodes_per_panel` Gauss-Legendre nodes
-// each, up to t = tail / min(1 - a, 1 - a(b+1)), where every integrand of the theory (bounded
-// by s e^(-t) or by the teacher density) has fallen below e^(-tail). The integrands are
-// analytic in the strip |Im t| < pi/a, so 16 nodes on panels of width 4 err by ~1e-17
+// each, up to T = tail / min(1 - a, 1 - a(b+1)). The integrands of the theory are s^j S(s)^m,
+// S = 1/(1 + s x) (x = Delta_a C_a > 0), j <= m <= 2: bounded by min(s, 1/x)^j, so beyond T
+// they carry at most e^(-tail) / x^2 of the mass (E s = 1 at x = 0 included); tail = 45 + 2 ln 10^6
+// keeps that below e^-45 for x >= 1e-6 (the largest lambda of practice). They are analytic in
+// the strip |Im t| < pi/a, so 16 nodes on panels of width 4 err by ~1e-17
 // (tests/model/spectrum_test.cpp checks closed-form moments and a finer rule).
 struct SpectralLawOptions {
   double panel_width = 4.0;
   int nodes_per_panel = 16;
-  double tail = 45.0;
+  double tail = 72.6;
   void validate() const;  // throws InvalidParameter naming the field
 };
 

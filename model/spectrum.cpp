@@ -132,11 +132,16 @@ Spectrum parse_spectrum(const std::string& text) {
     s.family = SpectrumFamily::kPowerLaw;
     s.a = family_number(text, arg, "a");
     if (!(s.a >= 0.0 && s.a < 1.0)) bad(text, fmt::format("a = {} must lie in [0, 1)", arg));
+    // Near a = 1 the limit law's quadrature needs ~300 / (1 - a) nodes (model/spectral_law.hpp).
+    if (s.a > kMaxPowerLawExponent)
+      bad(text, fmt::format("a = {} is within 1e-3 of 1, beyond the quadrature of the limit law (a <= {})", arg,
+                            kMaxPowerLawExponent));
     return s;
   }
   if (family == "twolevel" && colon != std::string::npos) {
     s.family = SpectrumFamily::kTwoLevel;
-    const std::size_t comma = arg.find(',');
+    // f,r (or f;r, as a CSV cell writes it: model_parameter_cells).
+    const std::size_t comma = arg.find_first_of(",;");
     if (comma == std::string::npos) bad(text, "expected twolevel:f,r (two numbers)");
     s.f = family_number(text, std::string_view(arg).substr(0, comma), "f");
     s.r = family_number(text, std::string_view(arg).substr(comma + 1), "r");

@@ -2,8 +2,10 @@
 // The input spectrum of docs/model.md "Structured inputs": inputs x ~ N(0, Sigma), Sigma =
 // diag(s_1..s_d), every family rescaled to mean(s) = 1 (docs/theory/structured.md [S.1]).
 //   isotropic        s = 1 (the base model)
-//   powerlaw:a       0 <= a < 1; s_i = c ((i - 1/2)/d)^(-a), limit law s = (1 - a) U^(-a)
+//   powerlaw:a       0 <= a < 1 (numerically a <= 0.999); s_i = c ((i - 1/2)/d)^(-a), limit law
+//                    s = (1 - a) U^(-a)
 //   twolevel:f,r     0 < f < 1, r > 0; the first ceil(f d) eigenvalues r times the others
+//                    (also read as twolevel:f;r, the form of a CSV cell)
 //   file:PATH        eigenvalues one per line (finite, >= 0, not all 0; blank lines and lines
 //                    starting with '#' are skipped; at most 10^6), rescaled to mean 1
 // ModelParams holds the text; parse_spectrum() reads it. A file is read once per process and
@@ -32,6 +34,8 @@ struct Spectrum {
   bool isotropic() const { return family == SpectrumFamily::kIsotropic; }
 };
 
+// The largest powerlaw exponent: the limit law's quadrature grows like 1/(1 - a) (model/spectral_law.hpp).
+inline constexpr double kMaxPowerLawExponent = 0.999;
 // The largest number of eigenvalues a spectrum file may hold.
 inline constexpr std::size_t kMaxSpectrumFileValues = 1000000;
 

@@ -1,15 +1,18 @@
 #include <sobolev_rf/plotting/figure_data.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <sobolev_rf/plotting/legendre_example.hpp>
 #include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/studies/gain_map.hpp>
 #include <sobolev_rf/studies/training_comparison.hpp>
 #include <sobolev_rf/model/parameter_table.hpp>
 #include <sobolev_rf/theory/sketch_scale.hpp>
@@ -71,6 +74,15 @@ std::vector<T> thin(const std::vector<T>& v, std::size_t max_points) {
   return out;
 }
 
+// The identity of a gain atlas: the model, both sweeps, the lambda range, the averaging and the
+// objective (panels that share it share one computation).
+std::string gain_key(const CurveSpec& c) {
+  std::string key;
+  for (const auto& cell : param_cells(c.params)) key += cell + ",";
+  return key + fmt::format("{}:{},{}:{},{},{},{},{}", c.sweep_name, fmt::join(c.sweep_values, ";"), c.y_name,
+                           fmt::join(c.y_values, ";"), c.lambda_min, c.lambda_max, c.varpi_average, c.optimise);
+}
+
 std::string marker_note(const simulation::SimulationOptions& o) {
   return fmt::format("p = {}, {} seed{}", o.p, o.seeds, o.seeds == 1 ? "" : "s");
 }
@@ -118,11 +130,14 @@ class FigureComputer {
 
   int total_work() const {
     int total = 0;
+    std::set<std::string> gain_maps;  // each computed once
     for (const auto& panel : spec_.panels)
       for (const auto& c : panel.curves) {
-        total += c.kind == CurveKind::kVarpiLaw ? 1
-                 : c.kind == CurveKind::kGradientGain ? static_cast<int>(c.sweep_values.size() * c.y_values.size())
-                                                       : static_cast<int>(c.sweep_values.size());
+        if (c.kind == CurveKind::kGradientGain) {
+          if (gain_maps.insert(gain_key(c)).second) total += static_cast<int>(c.sweep_values.size() * c.y_values.size());
+          continue;
+        }
+        total += c.kind == CurveKind::kVarpiLaw ? 1 : static_cast<int>(c.sweep_values.size());
         if (wants_markers(c))
           total += static_cast<int>(std::max<std::size_t>(c.markers->at.size(), 1)) * c.markers->options.seeds;
       }
@@ -227,34 +242,74 @@ class FigureComputer {
     }
   }
 
-  // The gain objective(L2 at its optimal lambda) / objective(Sobolev at its optimal lambda) on
-  // the grid y (rows, outer) x x; a blank line after each row (gnuplot's pm3d scans).
+  // The gain atlas (studies/gain_map.hpp) of one (model, sweep, sweep_y, lambda range): computed
+  // once per figure for the objectives gen_f, gen_grad, gen_h1 (and the curve's own), then each
+  // panel shows one (objective, gain) of it.
+  struct GainMapResult {
+    std::vector<std::string> objectives;
+    std::vector<double> y;
+    std::vector<std::vector<studies::GainCell>> rows;
+  };
+  const GainMapResult& gain_map_cached(const CurveSpec& c) {
+    const std::string key = gain_key(c);
+    auto it = gain_maps_.find(key);
+    if (it != gain_maps_.end()) return it->second;
+    studies::GainMapOptions o;
+    o.compare.search = optimal_lambda_options(c);
+    if (std::find(o.objectives.begin(), o.objectives.end(), c.optimise) == o.objectives.end())
+      o.objectives.push_back(c.optimise);
+    theory::TheoryRequest base;
+    base.model = c.params;
+    base.varpi_average = c.varpi_average;
+    GainMapResult r;
+    r.objectives = o.objectives;
+    studies::solve_gain_map(base, studies::Sweep{c.sweep_name, c.sweep_values}, studies::Sweep{c.y_name, c.y_values},
+                            o, [&](std::size_t, double y, const std::vector<studies::GainCell>& cells) {
+                              r.y.push_back(y);
+                              r.rows.push_back(cells);
+                              advance(static_cast<int>(cells.size()));
+                            });
+    return gain_maps_.emplace(key, std::move(r)).first->second;
+  }
+
+  // One panel of the atlas: objective(L2) / objective(Sobolev) on the grid y (rows, outer) x x,
+  // each at its optimum; the column `gain` is the curve's (objective, gain), the others every
+  // objective's four gains and the tuned beta. A blank line after each row (gnuplot's pm3d scans).
   int gradient_gain(const CurveSpec& c, const std::string& file) {
-    table(file, concat({"x", "y", "gain", "gain_equal_samples", "gain_equal_cost", "l2_value", "l2_cost_value",
-                        "sobolev_value", "l2_lambda_opt", "l2_cost_lambda_opt", "sobolev_lambda_opt", "converged"},
-                       param_columns()));
-    studies::CompareOptions o;
-    o.search = optimal_lambda_options(c);
-    o.threads = 1;
+    const GainMapResult& m = gain_map_cached(c);
+    std::vector<std::string> header = {"x", "y", "gain"};
+    for (const auto& o : m.objectives)
+      for (const char* g : {"equal_samples", "equal_cost", "beta1_equal_samples", "beta1_equal_cost", "beta_opt"})
+        header.push_back(o + "_" + g);
+    header.push_back("converged");
+    table(file, concat(header, param_columns()));
+    const std::size_t chosen = static_cast<std::size_t>(
+        std::find(m.objectives.begin(), m.objectives.end(), c.optimise) - m.objectives.begin());
     int failed = 0;
-    for (double y : c.y_values) {
-      for (double x : c.sweep_values) {
-        model::ModelParams p = c.params;
-        model::set_model_parameter(p, c.sweep_name, x);
-        if (c.y_name == "noise") p.delta_f = p.delta_g = y;
-        else if (c.y_name != "d_over_n") model::set_model_parameter(p, c.y_name, y);
-        if (c.y_name == "d_over_n") p.gamma = y * p.alpha;
-        theory::TheoryRequest r;
-        r.model = p;
-        const studies::TrainingComparison t = studies::compare_training(r, o);
-        if (!t.converged) ++failed;
-        const double gain = c.gain == "equal_cost" ? t.gain_equal_cost : t.gain_equal_samples;
-        row(concat({num(x), num(y), t.converged ? num(gain) : "", num(t.gain_equal_samples), num(t.gain_equal_cost),
-                    num(t.l2_equal_samples.optimum.value), num(t.l2_equal_cost.optimum.value),
-                    num(t.sobolev.optimum.value), num(t.l2_equal_samples.optimum.lambda),
-                    num(t.l2_equal_cost.optimum.lambda), num(t.sobolev.optimum.lambda), t.converged ? "1" : "0"},
-                   param_cells(p)));
-        advance();
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+      for (std::size_t j = 0; j < m.rows[r].size(); ++j) {
+        const studies::GainCell& cell = m.rows[r][j];
+        bool ok = true;
+        std::vector<std::string> cells = {num(c.sweep_values[j]), num(m.y[r]), ""};
+        for (std::size_t q = 0; q < m.objectives.size(); ++q) {
+          const studies::TrainingComparison& t = cell.per_objective[q];
+          const double l2 = t.l2_equal_samples.optimum.value, cost = t.l2_equal_cost.optimum.value;
+          const double beta1 = t.sobolev_beta1.optimum.value;
+          const double gains[] = {t.gain_equal_samples, t.gain_equal_cost, l2 / beta1, cost / beta1};
+          for (double g : gains) cells.push_back(t.converged ? num(g) : "");
+          cells.push_back(num(t.sobolev.optimum.beta));
+          if (q == chosen) {
+            ok = t.converged;
+            const double g = c.gain == "equal_cost"             ? gains[1]
+                             : c.gain == "beta1_equal_samples" ? gains[2]
+                             : c.gain == "beta1_equal_cost"    ? gains[3]
+                                                               : gains[0];
+            cells[2] = ok ? num(g) : "";
+          }
+        }
+        if (!ok) ++failed;
+        cells.push_back(ok ? "1" : "0");
+        row(concat(cells, param_cells(cell.params)));
       }
       row({});
     }
@@ -352,6 +407,7 @@ class FigureComputer {
   int total_ = 1;
   int done_ = 0;
   std::map<std::string, simulation::SimulationResult> simulations_;
+  std::map<std::string, GainMapResult> gain_maps_;
 };
 
 }  // namespace

@@ -23,7 +23,7 @@ struct FigureRunOptions {
   // Called with (units done, units total) after each theory point and simulated seed; may be empty.
   std::function<void(int, int)> on_progress;
   // Runs one marker simulation (each distinct one once per figure); empty: simulation::simulate.
-  // A front end routes them through its checkpoint and its MPI ranks (cli/simulation_runner.hpp);
+  // A front end routes them through its checkpoint and its MPI ranks (distributed/simulation_runner.hpp);
   // it calls options.on_seed_done once per seed, as simulation::simulate does.
   std::function<simulation::SimulationResult(const model::ModelParams&, const simulation::SimulationOptions&)>
       simulate;

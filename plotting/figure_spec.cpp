@@ -339,7 +339,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
     case CurveKind::kGradientGain:
-      keys.insert(keys.end(), {"sweep", "sweep_y", "gain", "lambda_range", "optimise"});
+      keys.insert(keys.end(), {"sweep", "sweep_y", "gain", "lambda_range", "optimise", "varpi_average"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
     case CurveKind::kVarpiLaw:
@@ -434,7 +434,15 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     if (panel.y != c.y_name) t.fail("sweep_y", "sweeps '" + c.y_name + "' but the panel's y is '" + panel.y + "'");
     c.y_values = studies::parse_sweep(sy->substr(eq + 1), t.where("sweep_y") + ": " + name + " key 'sweep_y'");
     c.gain = t.string("gain").value_or("equal_samples");
-    if (c.gain != "equal_samples" && c.gain != "equal_cost") t.fail("gain", "'" + c.gain + "' must be equal_samples or equal_cost");
+    if (c.gain != "equal_samples" && c.gain != "equal_cost" && c.gain != "beta1_equal_samples" &&
+        c.gain != "beta1_equal_cost")
+      t.fail("gain", "'" + c.gain + "' must be equal_samples, equal_cost, beta1_equal_samples or beta1_equal_cost");
+    c.varpi_average = t.boolean("varpi_average").value_or(false);
+    if (c.varpi_average && !varpi.set) {  // the mean over varpi needs no varpi
+      varpi.set = true;
+      varpi.scalar = true;
+      varpi.values = {0.0};
+    }
     c.optimal_lambda = true;
     parse_lambda_search(t, c);
     if (params.k < 1) t.fail("k", "the gradient gain needs k >= 1");

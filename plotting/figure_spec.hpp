@@ -23,7 +23,7 @@ enum class CurveKind {
   kLegendreInterpolant,  // 1D example: the fitted function on [-1, 1] at one degree
   kLegendreTarget,       // 1D example: the target function and its data points
   kGradientGain,         // heatmap: objective(L2 at its optimal lambda) / objective(Sobolev at its
-                         // optimal lambda) over two swept quantities (theory/training_comparison.hpp)
+                         // optimal lambda) over two swept quantities (studies/training_comparison.hpp)
 };
 
 // Simulation markers of a theory curve (or, for a varpi-law curve, the empirical CDF of
@@ -63,7 +63,11 @@ struct CurveSpec {
   // "equal_samples" (L2 on n samples) or "equal_cost" (L2 on (k + 1) n samples).
   std::string y_name;
   std::vector<double> y_values;
+  // The gain shown: "equal_samples" (L2 on n samples vs Sobolev at its optimal (lambda, beta)),
+  // "equal_cost" (L2 on n (1 + k) samples), "beta1_equal_samples", "beta1_equal_cost" (Sobolev at
+  // beta = 1, the paper's setting, at its optimal lambda); `optimise` names the objective.
   std::string gain = "equal_samples";
+  bool varpi_average = false;  // gradient_gain: the objective's mean over varpi ~ N(0, I_k)
   std::string law = "cdf";                  // varpi_law: cdf | density
   int law_points = 300;
   LegendreSpec legendre;

@@ -117,7 +117,8 @@ class ScriptWriter {
     if (p.log_y) s += "  set logscale y\n";
     s += "  set autoscale xfix\n  set autoscale yfix\n";
     s += "  set view map\n  set pm3d map corners2color c1\n  set palette defined (0 '#2166ac', 1 '#f7f7f7', 2 '#b2182b')\n";
-    s += "  set logscale cb\n  set cbrange [0.25:4]\n  set cblabel 'gain = error(L2) / error(Sobolev)'\n";
+    // Gains from 1/8 to 8 on a symmetric log scale (white at 1); beyond, the end colours.
+    s += "  set logscale cb\n  set cbrange [0.125:8]\n  set cbtics ('1/8' 0.125, '1/4' 0.25, '1/2' 0.5, '1' 1, '2' 2, '4' 4, '8' 8)\n  set cblabel 'gain = error(L2) / error(Sobolev)'\n";
     s += "  set contour base\n  set cntrparam levels discrete 1\n  unset clabel\n";
     s += "  set key bottom right box opaque font ',9'\n";
     s += fmt::format("  splot {} using (column('x')):(column('y')):(column('gain')) with pm3d notitle nocontour, \\\n"

@@ -1,6 +1,6 @@
 #pragma once
-// Renders a computed figure with gnuplot: generates a script (kept next to the CSVs, so that a
-// figure can be restyled and re-rendered by hand) that draws every panel twice, to a vector PDF
+// Renders a computed figure with gnuplot: generates a script (kept in the figure's folder with its
+// CSVs, so that a figure can be restyled and re-rendered by hand) that draws every panel twice, to a vector PDF
 // (pdfcairo) and a PNG (pngcairo), and pipes it to gnuplot.
 #include <string>
 
@@ -10,7 +10,7 @@
 namespace srf::plotting {
 
 // The gnuplot script for `spec` reading the CSVs in `files`; paths are relative to the
-// output folder (render with: cd OUT && gnuplot NAME.gp).
+// figure's folder (render with: cd OUT_DIR/NAME && gnuplot NAME.gp; plotting/figure_output.hpp).
 std::string gnuplot_script(const FigureSpec& spec, const FigureFiles& files);
 
 // The gnuplot executable found on PATH, or an empty string.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the parsers of user input (fuzz/, docs/fuzzing.md) with libFuzzer, ASan and UBSan.
+# Fuzzes the parsers of user input (fuzz/, docs/generated/fuzzing.md) with libFuzzer, ASan and UBSan.
 #   scripts/fuzz.sh --hours N [--jobs J] [HARNESS ...]   each harness for N hours (the long run)
 #   scripts/fuzz.sh --seconds S [--jobs J] [HARNESS ...] each harness for S seconds
 # Harnesses: fuzz/NAME_fuzz.cpp (default: all). J harnesses

@@ -13,6 +13,8 @@ pkgs=(
   gnuplot-nox
   python3-numpy python3-scipy
   pybind11-dev python3-dev python3-pytest python3-pandas python3-matplotlib
+  python3-sklearn python3-tqdm
+  python3-hypothesis python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Renders the talk's figures (figures/*.toml) with `sobolev-rf figure` into out/.
+# Renders the talk's figures (figures/*.toml) with `sobolev-rf figure` into out/: one folder per
+# figure, out/NAME/ with NAME.pdf, NAME.png and the gnuplot script NAME.gp, and out/NAME/data/ with
+# the CSVs and their sidecars NAME.meta.json.
 #   scripts/make-figures.sh            quick subset: fig1 and fig2, markers with p = 400 and 3 seeds
 #                                      (well under a minute on 2 cores)
-#   scripts/make-figures.sh --all      all eight figures at full marker size (a few minutes)
-#   scripts/make-figures.sh --all --docs   ... and copy the PNGs to docs/figures/
+#   scripts/make-figures.sh --all      all ten figures (figures/fig*.toml) at full marker size (a few minutes)
+#   scripts/make-figures.sh --all --docs   ... and copy the PNGs to docs/generated/figures/
 # Other arguments go to `sobolev-rf figure` (e.g. --no-markers, --all-markers, --out-dir DIR).
 # The executable is $SOBOLEV_RF_EXE, or build/sobolev-rf (built here if missing; set
 # SRF_BUILD_DIR to use another build folder).
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
     --docs) docs=1 ;;
     --out-dir) out_dir="$2"; shift ;;
     --out-dir=*) out_dir="${1#--out-dir=}" ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -48,10 +50,10 @@ fi
 "$exe" figure "${specs[@]}" --out-dir "$out_dir" "${args[@]}"
 
 if [ "$docs" = 1 ]; then
-  mkdir -p "$root/docs/figures"
+  mkdir -p "$root/docs/generated/figures"
   for spec in "${specs[@]}"; do
     name="$(basename "$spec" .toml)"
-    cp "$out_dir/$name.png" "$root/docs/figures/$name.png"
+    cp "$out_dir/$name/$name.png" "$root/docs/generated/figures/$name.png"
   done
-  echo "copied ${#specs[@]} PNGs to docs/figures/"
+  echo "copied ${#specs[@]} PNGs to docs/generated/figures/"
 fi

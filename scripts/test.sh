@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs, builds (Release) and runs the default test suite via CTest, then
 # (when clang is there, as scripts/install-deps.sh makes sure) builds the fuzz harnesses in
-# build-fuzz and fuzzes each parser for a few seconds (ctest -L fuzz, docs/fuzzing.md).
+# build-fuzz and fuzzes each parser for a few seconds (ctest -L fuzz, docs/generated/fuzzing.md).
 #   scripts/test.sh             the default suite + the short fuzz run (SRF_TEST_FUZZ=0: no fuzzing)
 #   scripts/test.sh --slow      the heavier validation (CTest label slow)
 #   scripts/test.sh --sanitize  the default suite built with ASan and UBSan (build-asan)

@@ -1,6 +1,6 @@
 #pragma once
 // E[f(u) g(v)] for a jointly Gaussian pair by adaptive quadrature in polar coordinates, for the pairs whose
-// correlation is too close to +-1 for the Mehler series (validation/hermite_expansion.hpp):
+// correlation is too close to +-1 for the Mehler series (simulation/hermite_expansion.hpp):
 //   u = s_u z_1,  v = s_v (rho z_1 + sqrt(1 - rho^2) z_2),  z_1, z_2 i.i.d. N(0,1).
 // The kinks of f and g at 0 are rays through the origin: the angular integral runs between
 // consecutive rays (tanh-sinh), the radial one along each ray (exp-sinh); both converge

@@ -2,7 +2,7 @@
 // The memory guard of simulate(): an estimate of a run's peak memory from its sizes, the
 // memory the machine (or its cgroup) has available, and the largest p that fits.
 //
-// The estimate counts the arrays a seed holds at once (validation/simulator.cpp), in doubles:
+// The estimate counts the arrays a seed holds at once (simulation/simulator.cpp), in doubles:
 //   always       Theta (d p), V and its draw (2 d k), zeta (k p), labels n (1 + k)
 //   primal       sigma, sigma' of the training set (n p each; sigma' only when k > 0), then
 //                the normal matrix (p^2) beside them and two row batches (2 b p)

@@ -14,7 +14,7 @@
 //
 // Diagonal entries (rho = 1) by exact 1-D quadrature at the feature's own variance; the
 // off-diagonal ones by Mehler's series in the correlation rho_jl = Q_jl / sqrt(q_j q_l), which
-// is O(1/sqrt d), with per-feature Hermite coefficients (validation/hermite_expansion.hpp):
+// is O(1/sqrt d), with per-feature Hermite coefficients (simulation/hermite_expansion.hpp):
 //   E[f(h_j) g(h_l)] = sum_n a_n(j) b_n(l) rho_jl^n.
 // Sums are evaluated tile by tile (Theta^T Theta / d formed per tile of kTileColumns^2, never
 // whole), the series by Horner's rule in rho; pairs with |rho| > series_correlation_cut (small d

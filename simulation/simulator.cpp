@@ -21,6 +21,7 @@ namespace srf::simulation {
 using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
+
 namespace {
 
 [[noreturn]] void bad_option(const std::string& field, double value, const std::string& rule) {

@@ -36,7 +36,7 @@ enum class VarpiMode {
 
 // How the gen_* errors are measured after training.
 enum class TestError {
-  kExact,    // Gaussian expectations given the seed's draws and w (validation/population_errors.hpp)
+  kExact,    // Gaussian expectations given the seed's draws and w (simulation/population_errors.hpp)
   kSampled,  // averages over test_samples fresh inputs (adds test-set noise to every seed)
 };
 
@@ -47,7 +47,7 @@ struct SimulationOptions {
   TestError test_error = TestError::kExact;
   int test_samples = 4000;   // fresh test inputs per seed, with test_error = kSampled only
   PopulationErrorOptions population;  // series degree and tolerance, with test_error = kExact
-  // Memory limit in bytes for simulate()'s guard (validation/memory_estimate.hpp); 0: the
+  // Memory limit in bytes for simulate()'s guard (simulation/memory_estimate.hpp); 0: the
   // memory available now (MemAvailable, and the cgroup limit when there is one).
   std::uint64_t max_memory_bytes = 0;
   // Rows of X per batch; bounds the memory of the feature buffers. 0: automatic, about 4 MiB
@@ -93,7 +93,7 @@ struct SeedResult {
   // kSampled: the standard error of each gen_* test-set mean (sample standard deviation of the
   // per-input errors / sqrt T); kExact: zero.
   model::Errors test_se;
-  // kExact: the bound on the series truncation (validation/population_errors.hpp); kSampled: zero.
+  // kExact: the bound on the series truncation (simulation/population_errors.hpp); kSampled: zero.
   model::Errors population_truncation_bound;
 };
 
@@ -118,7 +118,7 @@ struct SimulationResult {
 // estimated peak memory fits: std::invalid_argument naming `p` and `max_memory_bytes` if not). BLAS always runs on one
 // thread. Seeds run in parallel, one per thread, when seeds >= 2 and threads >= 2; otherwise
 // one after another, each seed's large products split into fixed tiles shared among the
-// threads (validation/tiled_products.hpp). Either way every seed performs the same
+// threads (simulation/tiled_products.hpp). Either way every seed performs the same
 // floating-point operations in the same order: results are bitwise identical whatever the
 // thread count (multithreaded OpenBLAS would change the last bits, ~1e-13 relative).
 SimulationResult simulate(const model::ModelParams& params, const SimulationOptions& options);

@@ -1,5 +1,5 @@
 #pragma once
-// A grid: the saddle point on the Cartesian product of two sweeps (theory/parameter_sweep.hpp),
+// A grid: the saddle point on the Cartesian product of two sweeps (studies/parameter_sweep.hpp),
 // one row per value of the outer (slower) sweep. Rows are solved in parallel (OpenMP); each row
 // warm-starts only along itself, from its own first point, so every result is independent of
 // the number of threads. Optionally each point is solved at its optimum over lambda, beta or both

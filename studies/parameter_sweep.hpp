@@ -3,7 +3,7 @@
 //   p_over_n=0.1:5:200        200 points, evenly spaced from 0.1 to 5 (both ends included)
 //   lambda=1e-6:10:50:log     50 points, evenly spaced in log10 from 1e-6 to 10
 //   gamma=0.5                 a single point
-// The names are the sweepable entries of theory/parameter_registry.hpp.
+// The names are the sweepable entries of model/parameter_table.hpp.
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 #pragma once
 // A CSV file of model points (for validation runs and batch jobs). The first line that is
 // neither empty nor a '#' comment is the header (a commented header "# sigma,teacher,..." counts
-// when it comes first); its columns are parameter names of theory/parameter_registry.hpp
+// when it comes first); its columns are parameter names of model/parameter_table.hpp
 // (varpi's k components separated by ';' or blanks). Every further line is a point; a column
 // absent or left empty takes the base point's value.
 //     # sigma,teacher,p_over_n,lambda,k,varpi

@@ -91,7 +91,8 @@ model::ModelParams l2_counterpart(const model::ModelParams& sobolev, double samp
   return p;
 }
 
-TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const CompareOptions& o) {
+TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const CompareOptions& o,
+                                    const TrainingComparison* neighbour) {
   sobolev.validate();
   o.validate();
   const model::ModelParams& p = sobolev.model;
@@ -120,13 +121,28 @@ TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const 
   c.l2_equal_samples.sample_factor = 1.0;
   c.l2_equal_cost.sample_factor = c.label_cost;
   c.sobolev.sample_factor = c.sobolev_beta1.sample_factor = 1.0;
+  // A neighbour's optimum for each row (none without a neighbour, or where it did not converge).
+  auto hint = [&](const CompareRow TrainingComparison::*row) -> std::optional<OptimizeHint> {
+    if (!neighbour || !((*neighbour).*row).optimum.converged) return std::nullopt;
+    return OptimizeHint::from(((*neighbour).*row).optimum);
+  };
   std::vector<std::function<void()>> tasks = {
-      [&] { c.l2_equal_samples.optimum = optimize(with_model(l2_counterpart(p, 1.0)), search(OptimizeOver::kLambda)); },
-      [&] { c.l2_equal_cost.optimum = optimize(with_model(l2_counterpart(p, c.label_cost)), search(OptimizeOver::kLambda)); },
       [&] {
-        c.sobolev.optimum = optimize(sobolev, search(tune_beta ? OptimizeOver::kBoth : OptimizeOver::kLambda));
+        c.l2_equal_samples.optimum = optimize(with_model(l2_counterpart(p, 1.0)), search(OptimizeOver::kLambda),
+                                              hint(&TrainingComparison::l2_equal_samples));
       },
-      [&] { c.sobolev_beta1.optimum = optimize(with_model(beta1), search(OptimizeOver::kLambda)); },
+      [&] {
+        c.l2_equal_cost.optimum = optimize(with_model(l2_counterpart(p, c.label_cost)), search(OptimizeOver::kLambda),
+                                           hint(&TrainingComparison::l2_equal_cost));
+      },
+      [&] {
+        c.sobolev.optimum = optimize(sobolev, search(tune_beta ? OptimizeOver::kBoth : OptimizeOver::kLambda),
+                                     hint(&TrainingComparison::sobolev));
+      },
+      [&] {
+        c.sobolev_beta1.optimum =
+            optimize(with_model(beta1), search(OptimizeOver::kLambda), hint(&TrainingComparison::sobolev_beta1));
+      },
   };
   if (o.budget_directions > 0) {
     const int K = o.budget_directions;

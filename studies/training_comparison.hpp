@@ -58,7 +58,10 @@ struct TrainingComparison {
 };
 
 // Throws model::InvalidParameter for bad input (k = 0 without an informed direction, ...).
-TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const CompareOptions& options = {});
+// `neighbour`: the comparison at a nearby point (along a grid row); each row's search then
+// starts from the neighbour's optimum (optimize.hpp, OptimizeHint).
+TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const CompareOptions& options = {},
+                                    const TrainingComparison* neighbour = nullptr);
 
 // The L2 counterpart of `sobolev` on `sample_factor` times its samples: the same sketch (k, varpi)
 // with the gradient labels ignored (beta = 0, no informed direction).

@@ -1,7 +1,7 @@
 // [D.8] Solving the saddle point: damped Newton in log V on the outer equation, warm starts,
 // lambda continuation; then the second level at the solution. Equations and symbols:
 // docs/theory/derivation.md (sections cited as [D.x]); the outer equation is in
-// theory/outer_equation.cpp ([D.2]), the errors in theory/error_formulas.cpp ([D.4]-[D.6]).
+// theory/detail/outer_equation.cpp ([D.2]), the errors in theory/detail/error_formulas.cpp ([D.4]-[D.6]).
 #include <sobolev_rf/theory/saddle_point.hpp>
 
 #include <algorithm>

@@ -11,7 +11,7 @@
 
 namespace srf::theory {
 
-// How the core traces of the saddle point are evaluated (theory/core_traces.hpp).
+// How the core traces of the saddle point are evaluated (theory/detail/core_traces.hpp).
 enum class TraceMethod {
   kDeterministic,  // deterministic equivalent, radial zeta quadrature (exact limit; default)
   kSampled,        // the same traces on one sampled matrix of size trace_size (a check)

@@ -279,25 +279,51 @@ TEST_CASE("cluster cli: a curve grid cut at any byte and resumed equals the unin
   fs::remove_all(d);
 }
 
-TEST_CASE("cluster cli: figure markers resume from OUT_DIR/markers.checkpoint") {
+TEST_CASE("cluster cli: figure markers interrupted and resumed from OUT_DIR/markers.checkpoint equal the plain run") {
   const fs::path d = fresh_dir("figure");
-  const std::string spec = std::string(SRF_SOURCE_DIR) + "/figures/fig2_k1_sobolev.toml";
-  const std::string args = "figure --quick --csv-only " + spec + " --out-dir ";
-  REQUIRE(run_exe(args + (d / "a").string()).status == 0);
-  const std::string checkpoint = slurp((d / "a" / "markers.checkpoint").string());
-  REQUIRE(count_lines(checkpoint) > 3);
-  fs::create_directories(d / "b");
-  const std::size_t cut = checkpoint.size() / 2;
-  write(d / "b" / "markers.checkpoint", checkpoint.substr(0, cut));
-  const Run r = run_exe(args + (d / "b").string() + " --resume");
+  // Markers of 8 seeds each at p = 300 (about 0.1 s a seed): the run is still inside the first
+  // marker simulation when the interruption comes.
+  const fs::path spec = d / "resume.toml";
+  write(spec,
+        "output = \"resume\"\n[defaults]\nlambda = 0.01\nk = 1\nvarpi = 0.5\n[[panel]]\nx = \"p_over_n\"\n"
+        "  [[panel.curve]]\n  sweep = \"p_over_n=0.5:2:4\"\n  quantities = [\"gen_f\"]\n"
+        "  markers = { at = [0.5, 1.0, 2.0], p = 300, seeds = 8 }\n");
+  const std::string args = "figure --csv-only " + spec.string() + " --out-dir ";
+  // The plain run: after success no checkpoint is left, only the figure's folder.
+  const fs::path a = d / "a";
+  REQUIRE(run_exe(args + a.string()).status == 0);
+  CHECK_FALSE(fs::exists(a / "markers.checkpoint"));
+  const fs::path data_a = a / "resume" / "data";
+  REQUIRE(fs::is_directory(data_a));
+  // Interrupted (Ctrl-C) after the first marker seed: the seeds stay in the checkpoint, exit 130.
+  const fs::path b = d / "b";
+  fs::create_directories(b);
+  const fs::path checkpoint = b / "markers.checkpoint";
+  const pid_t pid = spawn(args + b.string());
+  wait_for_lines(checkpoint, 2, pid);  // header and a seed
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 130);
+  // Cut inside its last line, as a kill would; --resume computes the rest.
+  const std::string saved = slurp(checkpoint.string());
+  REQUIRE(count_lines(saved) >= 2);
+  write(checkpoint, saved.substr(0, saved.size() - 5));
+  const Run r = run_exe(args + b.string() + " --resume");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  for (const auto& e : fs::directory_iterator(d / "a")) {
+  CHECK(r.err.find("resuming from") != std::string::npos);
+  CHECK_FALSE(fs::exists(checkpoint));
+  int tables = 0;
+  for (const auto& e : fs::directory_iterator(data_a)) {
     if (e.path().extension() != ".csv") continue;
     INFO(e.path());
+    ++tables;
     CHECK(without_wall_column(slurp(e.path().string())) ==
-          without_wall_column(slurp((d / "b" / e.path().filename()).string())));
+          without_wall_column(slurp((b / "resume" / "data" / e.path().filename()).string())));
   }
+  CHECK(tables == 2);  // the curve and its markers
   fs::remove_all(d);
 }
 

@@ -1,11 +1,13 @@
 // The `figure` sub-command, run as the built executable (SOBOLEV_RF_EXE): spec validation (exit
-// 2 naming the key), the tidy CSV of a tiny spec, and a missing gnuplot reported after the CSVs.
+// 2 naming the key), the tidy CSV of a tiny spec, the layout of --out-dir (one folder per figure,
+// its data in data/, no checkpoint left), and a missing gnuplot reported after the CSVs.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,6 +49,13 @@ struct TempDir {
   }
 };
 
+// The names of the entries of a folder.
+std::set<std::string> entries(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> cells;
   std::stringstream ss(line);
@@ -86,7 +95,7 @@ TEST_CASE("figure: an unknown key exits 2 with one line naming the key and the f
   CHECK(srf_test::count_lines(r.err) == 1);
   CHECK(r.err.find("lamda") != std::string::npos);
   CHECK(r.err.find("bad.toml:4") != std::string::npos);
-  CHECK_FALSE(fs::exists(dir.path / "out" / "tiny.p1.c1.csv"));
+  CHECK_FALSE(fs::exists(dir.path / "out" / "tiny"));
 }
 
 TEST_CASE("figure: a malformed sweep or a bad parameter value exits 2 naming the key") {
@@ -128,7 +137,7 @@ TEST_CASE("figure: a tiny spec writes the tidy CSV with parameter, quantity and 
   const fs::path out = dir.path / "out";
   const srf_test::Run r = srf_test::run_exe("figure \"" + spec.string() + "\" --csv-only --out-dir \"" + out.string() + "\"");
   REQUIRE_MESSAGE(r.status == 0, r.err);
-  const std::string csv = read_text(out / "tiny.p1.c1.csv");
+  const std::string csv = read_text(out / "tiny" / "data" / "tiny.p1.c1.csv");
   REQUIRE(srf_test::count_lines(csv) == 4);  // header + 3 points
   std::stringstream ss(csv);
   std::string header_line;
@@ -154,14 +163,16 @@ TEST_CASE("figure: a tiny spec writes the tidy CSV with parameter, quantity and 
     xs.push_back(std::stod(row[col("x")]));
   }
   CHECK(xs == std::vector<double>{0.5, 1.0, 1.5});
-  // The gnuplot script sits next to the CSV and reads it.
-  const std::string script = read_text(out / "tiny.gp");
-  CHECK(script.find("tiny.p1.c1.csv") != std::string::npos);
+  // The gnuplot script sits in the figure's folder and reads the CSV from data/.
+  const std::string script = read_text(out / "tiny" / "tiny.gp");
+  CHECK(script.find("'data/tiny.p1.c1.csv'") != std::string::npos);
   CHECK(script.find("pdfcairo") != std::string::npos);
   CHECK(script.find("pngcairo") != std::string::npos);
-  CHECK_FALSE(fs::exists(out / "tiny.png"));  // --csv-only
+  CHECK_FALSE(fs::exists(out / "tiny" / "tiny.png"));  // --csv-only
+  CHECK(entries(out) == std::set<std::string>{"tiny"});
+  CHECK(entries(out / "tiny") == std::set<std::string>{"data", "tiny.gp"});
   // The sidecar: version, the command line and the spec's full text (every parameter and seed).
-  const std::string meta = read_text(out / "tiny.p1.c1.meta.json");
+  const std::string meta = read_text(out / "tiny" / "data" / "tiny.p1.c1.meta.json");
   for (const char* key : {"\"version\"", "\"command_line\"", "\"spec_text\"", "p_over_n=0.5:1.5:3"}) {
     CAPTURE(key);
     CHECK(meta.find(key) != std::string::npos);
@@ -176,7 +187,36 @@ TEST_CASE("figure: without gnuplot on PATH the CSVs are written, then a clear er
                                  "PATH=\"" + (dir.path / "no-tools").string() + "\"");
   CHECK(r.status == 5);
   CHECK(r.err.find("gnuplot not found") != std::string::npos);
-  CHECK(srf_test::count_lines(read_text(out / "tiny.p1.c1.csv")) == 4);
-  CHECK(fs::exists(out / "tiny.gp"));
-  CHECK_FALSE(fs::exists(out / "tiny.pdf"));
+  CHECK(srf_test::count_lines(read_text(out / "tiny" / "data" / "tiny.p1.c1.csv")) == 4);
+  CHECK(fs::exists(out / "tiny" / "tiny.gp"));
+  CHECK_FALSE(fs::exists(out / "tiny" / "tiny.pdf"));
+  CHECK(r.err.find("cd " + out.string() + "/NAME && gnuplot NAME.gp") != std::string::npos);
+}
+
+TEST_CASE("figure: one folder per figure under --out-dir, its CSVs and sidecars in data/, no checkpoint left") {
+  TempDir dir;
+  const std::string marked = tiny_with("quantities = [\"gen_f\", \"train_f\"]",
+                                       "quantities = [\"gen_f\", \"train_f\"]\n  markers = { at = [0.5], p = 40, seeds = 2 }");
+  const fs::path spec1 = dir.write("tiny.toml", marked);
+  const fs::path spec2 = dir.write("tiny2.toml", tiny_with("output = \"tiny\"", "output = \"tiny2\""));
+  const fs::path out = dir.path / "out";
+  const srf_test::Run r =
+      srf_test::run_exe("figure \"" + spec1.string() + "\" \"" + spec2.string() + "\" --out-dir \"" + out.string() + "\"");
+  INFO(r.err);
+  REQUIRE((r.status == 0 || r.status == 5));  // 5: no gnuplot on this machine (the data are written)
+  const bool rendered = r.status == 0;
+  // out/ holds the two figures' folders and nothing else: the markers' checkpoint is gone.
+  CHECK(entries(out) == std::set<std::string>{"tiny", "tiny2"});
+  std::set<std::string> tiny = {"data", "tiny.gp"};
+  if (rendered) tiny.insert({"tiny.pdf", "tiny.png"});
+  CHECK(entries(out / "tiny") == tiny);
+  CHECK(entries(out / "tiny" / "data") == std::set<std::string>{"tiny.p1.c1.csv", "tiny.p1.c1.meta.json",
+                                                                "tiny.p1.c1.markers.csv",
+                                                                "tiny.p1.c1.markers.meta.json"});
+  CHECK(entries(out / "tiny2" / "data") == std::set<std::string>{"tiny2.p1.c1.csv", "tiny2.p1.c1.meta.json"});
+  CHECK(srf_test::count_lines(read_text(out / "tiny" / "data" / "tiny.p1.c1.markers.csv")) == 1 + 2);  // 2 quantities
+  if (rendered) {
+    CHECK(fs::file_size(out / "tiny" / "tiny.png") > 1000);
+    CHECK(r.out.find((out / "tiny" / "tiny.png").string()) != std::string::npos);
+  }
 }

@@ -1,4 +1,4 @@
-// The activation / teacher registry (theory/activation.hpp), names and definitions of docs/model.md.
+// The activation / teacher registry (model/activation.hpp), names and definitions of docs/model.md.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Gaussian-equivalence constants (theory/gaussian_equivalence.hpp) against closed forms and an
+// Gaussian-equivalence constants (model/gaussian_equivalence.hpp) against closed forms and an
 // independent quadrature. xi ~ N(0,1), phi the standard normal density.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// ModelParams::validate (theory/model_params.hpp): each bad field is rejected naming the field (the CLI maps it to its flag).
+// ModelParams::validate (model/model_params.hpp): each bad field is rejected naming the field (the CLI maps it to its flag).
 #include <doctest/doctest.h>
 
 #include <cmath>

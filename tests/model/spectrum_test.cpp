@@ -224,28 +224,34 @@ TEST_CASE("spectral law: the powerlaw quadrature gives the closed-form moments a
       const Spectrum sp = parse_spectrum(powerlaw_spectrum_text(a));
       const SpectralLaw law = make_spectral_law(sp, b);
       SpectralLawOptions fine;
-      fine.panel_width = 0.5, fine.nodes_per_panel = 32, fine.tail = 60;
+      fine.panel_width = 0.5, fine.nodes_per_panel = 32, fine.tail = 120;
       const SpectralLaw ref = make_spectral_law(sp, b, fine);
       auto Ew = [&](const SpectralLaw& L, bool teacher, const std::function<double(double, double)>& f) {
         double out = 0;  // f(s, 1/s)
-        for (std::size_t i = 0; i < L.size(); ++i) out += (teacher ? L.wt[i] : L.w[i]) * f(L.s[i], L.inv_s[i]);
+        for (std::size_t i = 0; i < L.size(); ++i) {
+          const double w = teacher ? L.wt[i] : L.w[i];
+          if (w > 0) out += w * f(L.s[i], L.inv_s[i]);
+        }
         return out;
       };
       // E s = 1, E s^(1/2) = (1-a)^(1/2) / (1 - a/2), E_t[1/s] = tau^2 = (1 - a(b+1)) / ((1-a)(1-ab)).
-      if (a < 0.95) CHECK(Ew(law, false, [](double s, double) { return s; }) == doctest::Approx(1.0).epsilon(1e-14));
-      CHECK(Ew(law, false, [](double s, double) { return std::sqrt(s); }) ==
+      // (E s itself is never integrated by the theory, which uses E s = 1: for a -> 1 its tail lies
+      // where e^(-t) underflows.)
+      if (a < 0.9) CHECK(Ew(law, false, [](double, double is) { return 1 / is; }) == doctest::Approx(1.0).epsilon(1e-14));
+      CHECK(Ew(law, false, [](double, double is) { return 1 / std::sqrt(is); }) ==
             doctest::Approx(std::sqrt(1 - a) / (1 - a / 2)).epsilon(1e-14));
       CHECK(Ew(law, true, [](double, double is) { return is; }) == doctest::Approx(law.tau2).epsilon(1e-13));
       CHECK(law.tau2 == doctest::Approx((1 - a * (b + 1)) / ((1 - a) * (1 - a * b))).epsilon(1e-15));
       // The integrands of the theory, s/(1 + s x) and its square, under both laws, at every scale of x.
-      for (double x : {1e-8, 1e-3, 1.0, 1e3}) {
+      for (double x : {1e-6, 1e-3, 1.0, 1e3}) {
         auto sS = [x](double, double is) { return 1 / (is + x); };
         auto sS2 = [x](double, double is) { return 1 / ((is + x) * (is + x)); };
         auto S = [x](double, double is) { return is / (is + x); };
         for (bool teacher : {false, true}) {
-          CHECK(Ew(law, teacher, sS) == doctest::Approx(Ew(ref, teacher, sS)).epsilon(1e-13));
-          CHECK(Ew(law, teacher, sS2) == doctest::Approx(Ew(ref, teacher, sS2)).epsilon(1e-13));
-          CHECK(Ew(law, teacher, S) == doctest::Approx(Ew(ref, teacher, S)).epsilon(1e-13));
+          INFO("x = " << x << (teacher ? ", teacher" : ", uniform"));
+          CHECK(Ew(law, teacher, sS) == doctest::Approx(Ew(ref, teacher, sS)).epsilon(1e-12));
+          CHECK(Ew(law, teacher, sS2) == doctest::Approx(Ew(ref, teacher, sS2)).epsilon(1e-12));
+          CHECK(Ew(law, teacher, S) == doctest::Approx(Ew(ref, teacher, S)).epsilon(1e-12));
         }
       }
     }
@@ -290,8 +296,13 @@ TEST_CASE("parameter table: spectrum and alignment are columns, their shorthands
   CHECK(rejection([&] { set_model_parameter(p, "twolevel_r", 0.0); }).first == "twolevel_r");
   CHECK(rejection([&] { set_model_parameter(p, "twolevel_f", 1.0); }).first == "twolevel_f");
   CHECK(rejection([&] { set_model_parameter(p, "spectrum", 0.5); }).first == "spectrum");
+  // A CSV cell has no ',' (twolevel:f;r), and reads back.
   const auto cells = model_parameter_cells(p);
-  CHECK(std::find(cells.begin(), cells.end(), "twolevel:0.1,5") != cells.end());
+  CHECK(std::find(cells.begin(), cells.end(), "twolevel:0.1;5") != cells.end());
+  ModelParams q;
+  set_model_parameter_text(q, "spectrum", "twolevel:0.1;5");
+  CHECK_NOTHROW(q.validate());
+  CHECK(parse_spectrum(q.spectrum).r == 5.0);
 }
 
 TEST_CASE("spectrum cli: every bad spectrum input exits 2 with one line naming the flag") {

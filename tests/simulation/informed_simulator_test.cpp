@@ -1,5 +1,5 @@
 // The informed direction in the simulator (docs/model.md "Informed directions",
-// validation/simulator.hpp). Fixed seeds, printed through INFO.
+// simulation/simulator.hpp). Fixed seeds, printed through INFO.
 #include <doctest/doctest.h>
 
 #include <cmath>

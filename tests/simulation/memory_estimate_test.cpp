@@ -1,4 +1,4 @@
-// Tests of the simulator's memory guard (validation/memory_estimate.hpp).
+// Tests of the simulator's memory guard (simulation/memory_estimate.hpp).
 #include <doctest/doctest.h>
 
 #include <string>

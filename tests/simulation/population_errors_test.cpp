@@ -1,5 +1,5 @@
-// Tests of the exact population errors (validation/population_errors.hpp) and the Hermite
-// expansions behind them (validation/hermite_expansion.hpp). Every random test uses a fixed
+// Tests of the exact population errors (simulation/population_errors.hpp) and the Hermite
+// expansions behind them (simulation/hermite_expansion.hpp). Every random test uses a fixed
 // seed, printed through INFO or MESSAGE.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Tests of the finite-size simulator (validation/simulator.hpp, validation/sampling.hpp).
+// Tests of the finite-size simulator (simulation/simulator.hpp, simulation/sampling.hpp).
 // Every random test uses a fixed seed, printed in its failure message through INFO.
 #include <doctest/doctest.h>
 

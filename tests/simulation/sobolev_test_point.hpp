@@ -1,6 +1,6 @@
 #pragma once
 // The Sobolev configuration the simulator tests share (k = 2, noise on both labels, correlated):
-// tests/validation/simulator_test.cpp and informed_simulator_test.cpp.
+// tests/simulation/simulator_test.cpp and informed_simulator_test.cpp.
 #include <sobolev_rf/model/model_params.hpp>
 
 namespace srf_test {

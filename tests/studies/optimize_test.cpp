@@ -1,4 +1,4 @@
-// Specification of optimal regularisation (theory/optimize.hpp, theory/optimal_lambda.hpp): the
+// Specification of optimal regularisation (studies/optimize.hpp, studies/log_search.hpp): the
 // minimum found by grid + Brent agrees with an independent dense scan of the saddle point, and
 // a minimum at an end of the range is reported as such.
 #include <doctest/doctest.h>

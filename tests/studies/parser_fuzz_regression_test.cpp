@@ -1,4 +1,4 @@
-// Inputs the parser fuzzers (fuzz/, docs/fuzzing.md) found to break a parser's promise, each
+// Inputs the parser fuzzers (fuzz/, docs/generated/fuzzing.md) found to break a parser's promise, each
 // kept as a specification of the fixed behaviour. The same inputs lie in fuzz/regressions/ and
 // are replayed by the fuzz harnesses (ctest -L fuzz).
 #include <doctest/doctest.h>

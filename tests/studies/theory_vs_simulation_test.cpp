@@ -1,4 +1,4 @@
-// Tests of the theory-versus-simulation verdicts (validation/comparison.hpp), and the slow
+// Tests of the theory-versus-simulation verdicts (studies/theory_vs_simulation.hpp), and the slow
 // end-to-end agreement of the L2 theory with the simulation.
 #include <doctest/doctest.h>
 

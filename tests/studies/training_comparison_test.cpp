@@ -1,4 +1,4 @@
-// Specification of "should I train on my gradients?" (theory/training_comparison.hpp): every L2
+// Specification of "should I train on my gradients?" (studies/training_comparison.hpp): every L2
 // row is the beta = 0 fit on the user's sketch, so its gen_g and gen_h1 are the same quantities
 // as the Sobolev row's, on the same k directions [D.11].
 #include <doctest/doctest.h>

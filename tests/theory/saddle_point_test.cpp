@@ -1,5 +1,5 @@
 // Specification of the saddle-point solver (theory/saddle_point.hpp). Independent closed forms
-// live in mei_montanari_oracle_test.cpp; agreement with simulation in tests/validation.
+// live in mei_montanari_oracle_test.cpp; agreement with simulation in tests/studies/theory_vs_simulation_test.cpp.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// The square-loss channel (theory/square_loss.hpp, docs/theory [D.2.1]).
+// The square-loss channel (theory/detail/square_loss.hpp, docs/theory [D.2.1]).
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>

@@ -1,0 +1,119 @@
+"""The estimator benchmark (bench/estimator/run_benchmark.py) and the theory-limit study
+(bench/estimator/theory_limit_study.py) still run: their --smoke modes (seconds), resuming from
+their caches, and the one thing their numbers rest on: the benchmark's numpy CV solver and the
+study's grid solver reproduce the estimator's fit. The full runs are not part of the tests.
+
+bench/ is not a package: the modules are imported by path. Run with /usr/bin/python3 -m pytest."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import CLI, SOURCE_DIR
+
+BENCH = os.path.join(SOURCE_DIR, "bench", "estimator")
+sys.path.insert(0, BENCH)
+pytest.importorskip("sklearn")
+pytest.importorskip("matplotlib")
+import run_benchmark as rb  # noqa: E402
+import test_functions as tf  # noqa: E402
+import theory_limit_study as tls  # noqa: E402
+
+
+def _run(script, *args):
+    env = dict(os.environ, MPLBACKEND="Agg")
+    r = subprocess.run([sys.executable, os.path.join(BENCH, script), *args], capture_output=True, text=True,
+                       env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def test_benchmark_smoke_runs_resumes_and_reports(tmp_path):
+    out = _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path))
+    cache = json.load(open(tmp_path / "benchmark-smoke.json"))["cells"]
+    # 2 functions x 1 size x 7 main methods (the "plain" variants run at n = 50, 200, 800 only)
+    assert len(cache) == 14, sorted(cache)
+    statuses = {k: c["status"] for k, c in cache.items()}
+    assert statuses["single_index_100|25|gek|0"] == "capped"     # smoke cap 1000 < 25 * 101
+    assert all(s == "ok" for k, s in statuses.items() if k != "single_index_100|25|gek|0"), statuses
+    for c in cache.values():
+        if c["status"] == "ok":
+            assert np.isfinite(c["rel_rmse"]) and c["rel_rmse"] > 0 and c["tune_s"] >= 0 and c["fit_s"] >= 0
+    # gradients pay on borehole even at n = 25: the exact GEK and the all-gradient fit beat L2 RF
+    assert cache["borehole|25|rf_sob_all|0"]["rel_rmse"] < cache["borehole|25|rf_l2|0"]["rel_rmse"]
+    assert cache["borehole|25|gek|0"]["rel_rmse"] < cache["borehole|25|rf_l2|0"]["rel_rmse"]
+    doc = (tmp_path / "benchmarks-estimator-smoke.md").read_text()
+    assert doc.startswith("# Estimator benchmark") and "run_benchmark.py --smoke" in doc
+    assert "| 25 |" in doc and "capped" in doc
+    assert (tmp_path / "figures" / "estimator_benchmark-smoke.png").stat().st_size > 10000
+    assert "rep 0" in out
+    # resuming: a second run computes nothing (no cell lines) and leaves the cache as it was
+    out2 = _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path))
+    assert "rep 0" not in out2
+    assert json.load(open(tmp_path / "benchmark-smoke.json"))["cells"] == cache
+
+
+def test_benchmark_subset_selection(tmp_path):
+    _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path), "--functions", "otl_circuit",
+         "--methods", "rf_l2,rf_sob_pca_k2", "--sizes", "30", "--repeats", "2")
+    cache = json.load(open(tmp_path / "benchmark-smoke.json"))["cells"]
+    assert sorted(cache) == sorted(f"otl_circuit|30|{m}|{r}" for m in ("rf_l2", "rf_sob_pca_k2") for r in (0, 1))
+
+
+@pytest.mark.parametrize("method", sorted(rb.RF_METHODS))
+def test_benchmark_cv_solver_is_the_estimator(method):
+    """StackedRidgeCV on (train -> held-out) equals the estimator's fit scored on the held-out
+    points, in the primal and in the dual form, for every random-features method."""
+    cfg = dict(rb.SMOKE, n_features=80)
+    fn = tf.REGISTRY["piston"]
+    X, y, G = rb.training_set(fn, 30, 0)
+    Xt, ft = rb.test_set(fn, 50)
+    setup = rb.RFSetup(cfg, method, 0, X, G)
+    lam, beta = 1e-4, 0.3
+    est = setup.fit(y, lam, beta)
+    mse = float(np.mean((setup.predict(est, Xt) - ft) ** 2))
+    Phi, S, zeta, gl = setup.features()
+    Pt, St, _, _ = setup.features(Xt)
+    PhiA, yA = np.vstack([Phi, Pt]), np.concatenate([y, ft])
+    SA = None if S is None else np.vstack([S, St])
+    glA = None if gl is None else np.vstack([gl, np.zeros((len(ft), gl.shape[1]))])
+    folds = [(np.arange(30), np.arange(30, 80))]
+    for primal in (True, False):
+        cv = rb.StackedRidgeCV(PhiA, yA, folds, SA, zeta, glA)
+        if cv.primal != primal:
+            cv.primal = primal
+            if primal:
+                cv._primal_blocks()
+        assert cv.scores([lam], [beta])[0, 0] == pytest.approx(mse, rel=1e-7)
+
+
+def test_theory_limit_study_smoke(tmp_path):
+    _run("theory_limit_study.py", "--smoke", "--out-dir", str(tmp_path), "--cli", CLI)
+    data = json.load(open(tmp_path / "theory_limit-smoke.json"))
+    assert len(data["cells"]) == 4 and set(data["theory"]) == {"60", "5"}
+    assert max(data["checks"].values()) < 1e-6      # the estimator refit reproduces the grid solver
+    for t in data["theory"].values():
+        assert t["gain_equal_samples"] >= 1.0 - 1e-9 and 0 < t["gain_beta1"] and t["l2_gen_f"] > 0
+    doc = (tmp_path / "theory-limit-smoke.md").read_text()
+    assert "theory_limit_study.py --smoke" in doc and "## Answer" in doc and "| 60 |" in doc and "| 5 |" in doc
+    assert (tmp_path / "figures" / "theory_limit-smoke.png").stat().st_size > 10000
+
+
+def test_theory_limit_grid_solver_is_the_estimator():
+    cfg = dict(tls.SMOKE)
+    X, y, G, Xv, fv, Xt, ft = tls.draw(cfg, 7, 3)
+    picks = {"l2": None, "random": None, "all": None}
+    import math
+    theta, _ = tls.design(cfg, 3, 7, X, None)
+    Phi, Pt = np.tanh(X @ theta / math.sqrt(7)), np.tanh(Xt @ theta / math.sqrt(7))
+    g = tls.ridge_grid(Phi, y, [1e-3], [0.0], dict(test=(Pt, ft)))
+    picks["l2"] = (1e-3, 0.0, float(g["test"][0, 0]))
+    for m in ("random", "all"):
+        _, D = tls.design(cfg, 3, 7, X, m)
+        g = tls.ridge_grid(Phi, y, [1e-3], [0.5], dict(test=(Pt, ft)), 1.0 - Phi ** 2, D.T @ theta / math.sqrt(7),
+                           G @ D)
+        picks[m] = (1e-3, 0.5, float(g["test"][0, 0]))
+    assert tls.check_estimator(cfg, 7, 3, picks) < 1e-8
