@@ -214,7 +214,7 @@ TEST_CASE("figure: one folder per figure under --out-dir, its CSVs and sidecars 
                                                                 "tiny.p1.c1.markers.csv",
                                                                 "tiny.p1.c1.markers.meta.json"});
   CHECK(entries(out / "tiny2" / "data") == std::set<std::string>{"tiny2.p1.c1.csv", "tiny2.p1.c1.meta.json"});
-  CHECK(srf_test::count_lines(read_text(out / "tiny" / "data" / "tiny.p1.c1.markers.csv")) == 1 + 2);  // 2 quantities
+  CHECK(srf_test::count_lines(read_text(out / "tiny" / "data" / "tiny.p1.c1.markers.csv")) == 1 + 1);  // header + one row per marker (at = [0.5])
   if (rendered) {
     CHECK(fs::file_size(out / "tiny" / "tiny.png") > 1000);
     CHECK(r.out.find((out / "tiny" / "tiny.png").string()) != std::string::npos);
