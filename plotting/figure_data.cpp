@@ -200,7 +200,12 @@ class FigureComputer {
       if (!ok) ++failed;
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.push_back(num(c.sample_factor));
-      for (const auto& [name, field] : model::error_fields()) cells.push_back(ok ? num(sol.result.errors.*field) : "");
+      for (const auto& [name, field] : model::error_fields()) {
+        // The mean over varpi ~ N(0, tau^2 I_k): A0 + k tau^2 A2 (theory/varpi_law.hpp).
+        const double v = c.varpi_average ? theory::varpi_statistics(sol.result.varpi_law, field, p.k).mean
+                                         : sol.result.errors.*field;
+        cells.push_back(ok ? num(v) : "");
+      }
       cells.insert(cells.end(), {ok ? "1" : "0", std::to_string(sol.result.summary.iterations)});
       row(cells);
       advance();

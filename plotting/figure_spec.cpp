@@ -280,7 +280,9 @@ MarkerSpec parse_markers(const TableReader& m, const CurveSpec& curve, const mod
     else if (*s == "unit") o.sketch_scale = model::SketchScale::kUnit;
     else m.fail("sketch_scale", "'" + *s + "' must be normal or unit");
   }
-  o.varpi_mode = curve.kind == CurveKind::kVarpiLaw ? simulation::VarpiMode::kDrawn : simulation::VarpiMode::kGiven;
+  // Markers of the mean over varpi's law draw varpi per seed, as the law does.
+  o.varpi_mode = curve.kind == CurveKind::kVarpiLaw || curve.varpi_average ? simulation::VarpiMode::kDrawn
+                                                                           : simulation::VarpiMode::kGiven;
   if (curve.kind == CurveKind::kVarpiLaw && spec.params.k < 1)
     m.fail("k", "the varpi law needs k >= 1 (L2 training has no varpi)");
   if (curve.kind == CurveKind::kVarpiLaw && o.seeds < 5) m.fail("seeds", "an empirical CDF needs at least 5 seeds");
@@ -335,7 +337,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   switch (c.kind) {
     case CurveKind::kTheory:
       keys.insert(keys.end(), {"sweep", "sample_factor", "d_over_n", "optimal_lambda", "lambda_range", "optimise", "markers",
-                               "sketch_scale", "d"});
+                               "sketch_scale", "d", "varpi_average"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
     case CurveKind::kGradientGain:
@@ -438,7 +440,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
         c.gain != "beta1_equal_cost")
       t.fail("gain", "'" + c.gain + "' must be equal_samples, equal_cost, beta1_equal_samples or beta1_equal_cost");
     c.varpi_average = t.boolean("varpi_average").value_or(false);
-    if (c.varpi_average && !varpi.set) {  // the mean over varpi needs no varpi
+    if (c.varpi_average && !varpi.set) {  // the mean over varpi needs no varpi (the same below)
       varpi.set = true;
       varpi.scalar = true;
       varpi.values = {0.0};
@@ -472,8 +474,16 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     } else if (t.has("d")) {
       t.fail("d", "only with sketch_scale = \"unit\"");
     }
+    c.varpi_average = t.boolean("varpi_average").value_or(false);
+    if (c.varpi_average) {
+      if (varpi.set) t.fail("varpi_average", "the mean over varpi's law takes no `varpi`");
+      if (params.k < 1) t.fail("varpi_average", "needs k >= 1 (L2 training has no varpi)");
+      if (c.unit_sketch_d > 0) t.fail("varpi_average", "not with sketch_scale = \"unit\"");
+      varpi = {true, true, {0.0}};
+    }
     c.optimal_lambda = t.boolean("optimal_lambda").value_or(false);
     if (c.optimal_lambda && c.unit_sketch_d > 0) t.fail("sketch_scale", "a unit-sketch curve cannot optimise lambda");
+    if (c.optimal_lambda && c.varpi_average) t.fail("varpi_average", "not with optimal_lambda (optimise a gradient_gain curve)");
     parse_lambda_search(t, c);
     if (c.optimal_lambda && c.sweep_name == "lambda") t.fail("optimal_lambda", "cannot sweep lambda and optimise it");
     if (!c.optimal_lambda && (t.has("lambda_range") || t.has("optimise")))

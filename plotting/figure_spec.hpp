@@ -67,7 +67,9 @@ struct CurveSpec {
   // "equal_cost" (L2 on n (1 + k) samples), "beta1_equal_samples", "beta1_equal_cost" (Sobolev at
   // beta = 1, the paper's setting, at its optimal lambda); `optimise` names the objective.
   std::string gain = "equal_samples";
-  bool varpi_average = false;  // gradient_gain: the objective's mean over varpi ~ N(0, I_k)
+  // gradient_gain: the objective's mean over varpi ~ N(0, tau^2 I_k); theory: each quantity's mean
+  // over that law (markers draw varpi per seed).
+  bool varpi_average = false;
   std::string law = "cdf";                  // varpi_law: cdf | density
   int law_points = 300;
   LegendreSpec legendre;
