@@ -220,3 +220,40 @@ TEST_CASE("figure: one folder per figure under --out-dir, its CSVs and sidecars 
     CHECK(r.out.find((out / "tiny" / "tiny.png").string()) != std::string::npos);
   }
 }
+
+TEST_CASE("figure: a theory curve with varpi_average plots each quantity's mean over varpi's law, as `curve --varpi-average`") {
+  TempDir dir;
+  const std::string spec = tiny_with("quantities = [\"gen_f\", \"train_f\"]",
+                                     "quantities = [\"gen_f\", \"gen_h1\"]\n  varpi_average = true\n"
+                                     "  k = 1\n  spectrum = \"powerlaw:0.4\"\n  alignment = 1.0");
+  const fs::path file = dir.write("tiny.toml", spec);
+  const fs::path out = dir.path / "out";
+  const srf_test::Run r = srf_test::run_exe("figure \"" + file.string() + "\" --csv-only --out-dir \"" + out.string() + "\"");
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const fs::path reference = dir.path / "curve.csv";
+  const srf_test::Run c = srf_test::run_exe(
+      "curve --sweep p_over_n=0.5:1.5:3 --k 1 --varpi-average --lambda 0.1 --spectrum powerlaw:0.4 --alignment 1 --output \"" +
+      reference.string() + "\"");
+  REQUIRE_MESSAGE(c.status == 0, c.err);
+  std::stringstream fig(read_text(out / "tiny" / "data" / "tiny.p1.c1.csv"));
+  std::stringstream cli(read_text(reference));
+  std::string line;
+  std::getline(fig, line);
+  const std::vector<std::string> fh = split_csv_line(line);
+  std::getline(cli, line);
+  const std::vector<std::string> ch = split_csv_line(line);
+  const auto at = [](const std::vector<std::string>& h, const char* name) {
+    return static_cast<std::size_t>(std::find(h.begin(), h.end(), name) - h.begin());
+  };
+  int rows = 0;
+  std::string fl, cl;
+  while (std::getline(fig, fl) && std::getline(cli, cl)) {
+    const auto f = split_csv_line(fl);
+    const auto g = split_csv_line(cl);
+    // Both print 10 significant digits of the same double.
+    CHECK(f[at(fh, "gen_f")] == g[at(ch, "gen_f_mean")]);
+    CHECK(f[at(fh, "gen_h1")] == g[at(ch, "gen_h1_mean")]);
+    ++rows;
+  }
+  CHECK(rows == 3);
+}
