@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <sobolev_rf/model/invalid_parameter.hpp>
+#include <sobolev_rf/model/spectrum.hpp>
 #include <sobolev_rf/simulation/blas_control.hpp>
 #include <sobolev_rf/simulation/memory_estimate.hpp>
 #include <sobolev_rf/simulation/seed_assembly.hpp>
@@ -44,6 +46,12 @@ model::ModelParams checked(const model::ModelParams& params, VarpiMode mode) {
   model::ModelParams p = params;
   if (mode == VarpiMode::kDrawn) p.varpi.assign(static_cast<std::size_t>(std::max(p.k, 0)), 0.0);
   p.validate();
+  // Informed directions are defined and derived for isotropic inputs only (docs/theory/structured.md,
+  // open doubt 5: the law of the estimated direction's gradient samples is not fixed with Sigma != I).
+  if (p.structured() && p.has_informed())
+    throw model::InvalidParameter("informed", "informed = " + p.informed +
+                                                  ": the simulator draws informed directions for isotropic inputs only, "
+                                                  "not with {spectrum} = " + p.spectrum);
   return p;
 }
 
@@ -157,11 +165,23 @@ SeedProblem draw_seed_problem(const model::ModelParams& params, const Simulation
                               NormalRng& rng) {
   const ProblemSize sz = problem_size(params, options.p);
   SeedProblem pr;
-  // theta0 ~ N(0, I/d) normalised to |theta0| = 1 (docs/model.md allows it): then omega ~ N(0,1)
-  // exactly and the conditioning formula needs no |theta0|^2.
   pr.theta0.resize(sz.d);
   rng.fill_rows(pr.theta0);
-  pr.theta0 /= pr.theta0.norm();
+  if (!params.structured()) {
+    // theta0 ~ N(0, I/d) normalised to |theta0| = 1 (docs/model.md allows it): then omega ~ N(0,1)
+    // exactly and the conditioning formula needs no |theta0|^2.
+    pr.theta0 /= pr.theta0.norm();
+  } else {
+    // Structured inputs (docs/model.md "Structured inputs"): Sigma = diag(s), s the finite-d
+    // family of `spectrum` (mean 1); theta0_i = s_i^(b/2) g_i from the same d draws g, scaled so
+    // that theta0^T Sigma theta0 = 1 (omega ~ N(0, 1) exactly; |theta0|^2 -> tau^2).
+    const std::vector<double> s = model::finite_spectrum(model::parse_spectrum(params.spectrum), sz.d);
+    pr.input_variance = Eigen::Map<const VectorXd>(s.data(), sz.d);
+    const double half_b = 0.5 * params.alignment;
+    if (half_b != 0.0)
+      for (Index i = 0; i < sz.d; ++i) pr.theta0[i] *= std::pow(pr.input_variance[i], half_b);
+    pr.theta0 /= std::sqrt(pr.theta0.cwiseAbs2().dot(pr.input_variance));
+  }
   const std::vector<double> none;
   pr.V = draw_sketch(pr.theta0, options.varpi_mode == VarpiMode::kGiven ? params.varpi : none, sz.k,
                      options.sketch_scale, rng);
@@ -294,7 +314,7 @@ SimulationResult simulate(const model::ModelParams& params_in, const SimulationO
     if (failure) std::rethrow_exception(failure);
   } else {
     // Seeds one after another; inside a seed the large products run as fixed tiles on
-    // single-threaded BLAS (validation/tiled_products.hpp), so the thread count changes the
+    // single-threaded BLAS (simulation/tiled_products.hpp), so the thread count changes the
     // speed and never the bits.
     set_blas_threads(1);
     try {
