@@ -30,6 +30,13 @@ def main():
                 "--p", str(p4), "--seeds", seeds, "--seed", "1001", "--format", "json"]
         if int(r["k"]) > 0:
             args += ["--varpi", r["varpi"].replace(";", ",")]
+        # Columns of later model extensions, when the results table has them (older tables do not).
+        if r.get("informed", "none") not in ("", "none"):
+            args += ["--informed", r["informed"], "--beta-inf", r["beta_inf"], "--alpha-u", r["alpha_u"],
+                     "--delta-u", r["delta_u"]]
+        if r.get("spectrum", "isotropic") not in ("", "isotropic"):
+            # A CSV cell writes twolevel:f,r as twolevel:f;r.
+            args += ["--spectrum", r["spectrum"].replace(";", ","), "--alignment", r["alignment"]]
         sim = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
         est = sim[r["quantity"]]
         th = float(r["theory"])

@@ -44,7 +44,8 @@ MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const Simu
   e.primal = options.solve_method == SolveMethod::kPrimal || (options.solve_method == SolveMethod::kAuto && N >= p);
   const double b = std::min<double>(batch_rows_for(options, sz.p), n);
 
-  const double always = d * p + 2 * d * k + k * p + n * (1 + k) + d + (informed ? d + p + n : 0);
+  const double always = d * p + 2 * d * k + k * p + n * (1 + k) + d + (informed ? d + p + n : 0) +
+                        (params.structured() ? d : 0);  // Sigma's diagonal
   const double batch = b * (d + 3 * p + 1 + k);
   double training;
   if (e.primal) {
@@ -59,6 +60,8 @@ MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const Simu
   if (options.test_error == TestError::kExact) {
     const double L1 = options.population.max_degree + 1;
     errors = (9 + k) * L1 * p + 8 * p + seed_threads * (2 * kTile * kTile + 3 * kGridNodes * kGridBlock);
+    // Structured inputs: sqrt(Sigma) Theta (d p) and a Euclidean Gram tile per thread beside.
+    if (params.structured()) errors += d * p + 2 * p + seed_threads * kTile * kTile;
   } else {
     errors = (d > p ? p * p : 0) + seed_threads * kTile * (d + 4 * p + std::max(p, d));
   }

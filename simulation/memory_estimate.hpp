@@ -9,7 +9,8 @@
 //   dual         A (N p, N = n(1 + k) rows), sigma' (n p) when beta = 0 < k, then A A^T (N^2)
 //   batches      X, H, sigma, sigma' of one row batch: b (d + 3 p)
 //   exact errors per thread two Gram tiles (2 * 256^2) and the grid block of the Hermite
-//                coefficients (3 * 529 * 64); per seed (9 + k)(L + 1) p coefficient arrays
+//                coefficients (3 * 529 * 64); per seed (9 + k)(L + 1) p coefficient arrays;
+//                structured inputs add sqrt(Sigma) Theta (d p) and a third tile per thread
 //   sampled      the Gram Q (p^2) when d > p; per thread a test chunk 256 (d + 4 p + max(p, d))
 // times the seeds that run at once (min(threads, seeds) when seeds run in parallel), plus a
 // fixed 64 MiB for the executable, its libraries and OpenBLAS's buffers. The training and

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <sobolev_rf/simulation/gaussian_pair_expectation.hpp>
@@ -69,7 +70,7 @@ void PopulationErrorOptions::validate() const {
 PopulationErrors population_errors(const model::Activation& sigma, const model::Activation& phi,
                                    const MatrixXd& Theta, const VectorXd& theta0, const MatrixXd& V,
                                    const MatrixXd& zeta, const VectorXd& w, const PopulationErrorOptions& options,
-                                   int threads) {
+                                   int threads, const VectorXd& input_variance) {
   options.validate();
   threads = std::max(threads, 1);
   const Index d = Theta.rows(), p = Theta.cols(), k = zeta.rows();
@@ -77,11 +78,29 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
   const double cut = options.series_correlation_cut;
   const double inv_d = 1.0 / static_cast<double>(d);
 
+  // Structured inputs: the fields' covariances are those of sqrt(Sigma) Theta and sqrt(Sigma) theta0
+  // (ThetaS, theta0S); the weights of gen_grad (q, c, the Gram QE) stay Euclidean.
+  const bool structured = input_variance.size() > 0;
+  if (structured && (input_variance.size() != d || theta0.size() != d || !(input_variance.minCoeff() >= 0)))
+    throw std::invalid_argument("population_errors: input_variance needs d = " + std::to_string(d) +
+                                " entries >= 0 (it has " + std::to_string(input_variance.size()) + ")");
+  MatrixXd ThetaS;
+  VectorXd theta0S;
+  if (structured) {
+    const VectorXd sd = input_variance.cwiseSqrt();
+    ThetaS = sd.asDiagonal() * Theta;
+    theta0S = sd.cwiseProduct(theta0);
+  }
+  const MatrixXd& Tc = structured ? ThetaS : Theta;  // defines the covariances
+
   // Variances and covariances of the fields.
   const VectorXd q = Theta.colwise().squaredNorm().transpose() * inv_d;
-  const VectorXd s = q.cwiseSqrt();
-  const double t0 = theta0.squaredNorm(), s0 = std::sqrt(t0);
+  const VectorXd s = structured ? VectorXd((ThetaS.colwise().squaredNorm().transpose() * inv_d).cwiseSqrt())
+                                : VectorXd(q.cwiseSqrt());
+  const double t0 = theta0.squaredNorm(), s0 = structured ? theta0S.norm() : std::sqrt(t0);
   const VectorXd c = (Theta.transpose() * theta0) / std::sqrt(static_cast<double>(d));
+  const VectorXd cS = structured ? VectorXd((ThetaS.transpose() * theta0S) / std::sqrt(static_cast<double>(d))) : c;
+  const VectorXd qE_sd = q.cwiseSqrt();  // sqrt of the Euclidean q (bounds of the structured gen_grad)
   const VectorXd a = V.transpose() * theta0;
   const VectorXd zeta_norm = zeta.colwise().norm().transpose();
 
@@ -104,14 +123,17 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
   std::vector<MatrixXd> G(static_cast<std::size_t>(k), MatrixXd(p, L + 1));
   for (Index n = 0; n <= L; ++n) {
     U.col(n) = w.cwiseProduct(A.row(n).transpose());
-    R.col(n) = w.cwiseProduct(s).cwiseProduct(B.row(n).transpose());
+    // gen_grad's pair weight Q_jl: isotropic s_j rho_jl s_l (s in R, one more rho in the sum);
+    // structured the Euclidean Gram QE_jl of the tile, multiplied in the sum.
+    R.col(n) = structured ? VectorXd(w.cwiseProduct(B.row(n).transpose()))
+                          : VectorXd(w.cwiseProduct(s).cwiseProduct(B.row(n).transpose()));
     for (Index m = 0; m < k; ++m) G[m].col(n) = w.cwiseProduct(zeta.row(m).transpose()).cwiseProduct(B.row(n).transpose());
   }
   // Weighted tails |w_j| sqrt(W_jj) tail_n(j) for the bound.
   const MatrixXd tailA = tail_norms(A, DA), tailB = tail_norms(B, DB);
   const MatrixXd TF = w.cwiseAbs().asDiagonal() * tailA;
   const MatrixXd TG = (w.cwiseAbs().cwiseProduct(zeta_norm)).asDiagonal() * tailB;
-  const MatrixXd TR = (w.cwiseAbs().cwiseProduct(s)).asDiagonal() * tailB;
+  const MatrixXd TR = (w.cwiseAbs().cwiseProduct(structured ? qE_sd : s)).asDiagonal() * tailB;
 
   // Off-diagonal pairs, tile by tile (tj >= tl), each tile independent; sums in tile order.
   const Index tiles_1d = (p + kTileColumns - 1) / kTileColumns;
@@ -128,8 +150,12 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
     const Index l0 = tl * kTileColumns, bl = std::min(kTileColumns, p - l0);
     const bool diagonal = tj == tl;
     TileResult& res = results[t];
-    MatrixXd rho(bj, bl);
-    rho.noalias() = Theta.middleCols(j0, bj).transpose() * Theta.middleCols(l0, bl);
+    MatrixXd rho(bj, bl), QE;
+    rho.noalias() = Tc.middleCols(j0, bj).transpose() * Tc.middleCols(l0, bl);
+    if (structured) {
+      QE.noalias() = Theta.middleCols(j0, bj).transpose() * Theta.middleCols(l0, bl);
+      QE *= inv_d;
+    }
     MatrixXd mask = MatrixXd::Zero(bj, bl);
     double rmax = 0;
     for (Index l = 0; l < bl; ++l)
@@ -151,7 +177,8 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
       const double rp = std::pow(rmax, n + 1);
       const Triple b = {rp * TF.col(n).segment(j0, bj).sum() * TF.col(n).segment(l0, bl).sum(),
                         rp * TG.col(n).segment(j0, bj).sum() * TG.col(n).segment(l0, bl).sum(),
-                        rp * rmax * TR.col(n).segment(j0, bj).sum() * TR.col(n).segment(l0, bl).sum()};
+                        rp * (structured ? 1.0 : rmax) * TR.col(n).segment(j0, bj).sum() *
+                            TR.col(n).segment(l0, bl).sum()};
       bound = b;
       bool ok = true;
       for (int e = 0; e < 3; ++e) ok = ok && 2 * b[e] <= options.tolerance * scale[e] / tile_count;
@@ -189,10 +216,12 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
         }
       }
       const double* msk = mask.col(l).data();
+      // Isotropic: Q o R^n = D R^(n+1) D, one more rho; structured: the Euclidean QE_jl.
+      const double* qw = structured ? QE.col(l).data() : r;
       for (Index i = i0; i < bj; ++i) {
         sum[0] += msk[i] * af[i];
         sum[1] += msk[i] * ag[i];
-        sum[2] += msk[i] * ar[i] * r[i];  // Q o R^n = D R^(n+1) D: one more rho
+        sum[2] += msk[i] * ar[i] * qw[i];
       }
     }
     res.sum = sum;
@@ -222,7 +251,7 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
     const auto& [k0, e0, k1, e1] = pair_values[f];
     const double ww = 2 * w[fp.j] * w[fp.l];
     const double Z = k > 0 ? zeta.col(fp.j).dot(zeta.col(fp.l)) : 0.0;
-    const double Q = fp.rho * s[fp.j] * s[fp.l];
+    const double Q = structured ? Theta.col(fp.j).dot(Theta.col(fp.l)) * inv_d : fp.rho * s[fp.j] * s[fp.l];
     offdiag[0] += ww * k0;
     offdiag[1] += ww * Z * k1;
     offdiag[2] += ww * Q * k1;
@@ -238,7 +267,7 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
   std::vector<std::array<double, 4>> cross_values(static_cast<std::size_t>(p));
 #pragma omp parallel for schedule(dynamic, 64) num_threads(threads) if (threads > 1)
   for (Index j = 0; j < p; ++j) {
-    const double corr = (s0 > 0 && s[j] > 0) ? c[j] / (s0 * s[j]) : 0.0;
+    const double corr = (s0 > 0 && s[j] > 0) ? cS[j] / (s0 * s[j]) : 0.0;
     if (std::fabs(corr) <= cut) {
       double b0 = 0, b1 = 0;
       for (int n = L; n >= 0; --n) {
@@ -256,7 +285,7 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
     }
   }
   for (Index j = 0; j < p; ++j) {
-    const double corr = (s0 > 0 && s[j] > 0) ? c[j] / (s0 * s[j]) : 0.0;
+    const double corr = (s0 > 0 && s[j] > 0) ? cS[j] / (s0 * s[j]) : 0.0;
     if (std::fabs(corr) > cut) ++out.fallback_pairs;
     const auto& [b0, e0, b1, e1] = cross_values[j];
     const double az = k > 0 ? a.dot(zeta.col(j)) : 0.0;

@@ -1,6 +1,7 @@
 #pragma once
 // The noiseless generalisation errors of trained weights w as exact Gaussian expectations
-// over a fresh input x ~ N(0, I_d), instead of an average over sampled test inputs.
+// over a fresh input x ~ N(0, I_d) (or N(0, Sigma) for structured inputs: input_variance below),
+// instead of an average over sampled test inputs.
 //
 // Given the seed's draws (theta0, V, Theta, zeta = V^T Theta / sqrt d), the fields
 //   h_j = theta_j . x / sqrt d   (variance q_j = |theta_j|^2 / d),   omega = theta0 . x   (variance t0 = |theta0|^2)
@@ -58,9 +59,20 @@ struct PopulationErrors {
 // The exact errors of f_w(x) = sum_j w_j sigma(theta_j . x / sqrt d) against the teacher
 // phi(theta0 . x). Theta (d x p), theta0 (d), V (d x k), zeta = V^T Theta / sqrt d (k x p), w (p).
 // Results do not depend on `threads` (fixed tiles, sums in tile order; BLAS single-threaded).
+//
+// input_variance: empty for x ~ N(0, I_d) (the formulas above); otherwise Sigma's diagonal s
+// (d entries >= 0; structured inputs, docs/model.md), x ~ N(0, diag(s)). Then the Gaussian
+// expectations K, K', E[phi sigma], E[phi' sigma'] are taken at the covariances
+//   cov(h_j, h_l) = theta_j^T Sigma theta_l / d,  cov(h_j, omega) = theta_j^T Sigma theta0 / sqrt d,
+//   var(omega) = theta0^T Sigma theta0,
+// while the weights of gen_g (Z, a . zeta_j) and of gen_grad (Q_jl = theta_j . theta_l / d,
+// c_j = theta_j . theta0 / sqrt d, t0 = |theta0|^2) stay Euclidean: gen_grad is E_x |phi'(omega)
+// theta0 - grad f(x)|^2. The Gram QE of Q is formed per tile beside the covariance's (twice the
+// p^2 d), and gen_grad's bound uses |Q_jl| <= sqrt(q_j q_l) instead of Q = D rho D.
 PopulationErrors population_errors(const model::Activation& sigma, const model::Activation& phi,
                                    const Eigen::MatrixXd& Theta, const Eigen::VectorXd& theta0,
                                    const Eigen::MatrixXd& V, const Eigen::MatrixXd& zeta, const Eigen::VectorXd& w,
-                                   const PopulationErrorOptions& options = {}, int threads = 1);
+                                   const PopulationErrorOptions& options = {}, int threads = 1,
+                                   const Eigen::VectorXd& input_variance = Eigen::VectorXd());
 
 }  // namespace srf::simulation

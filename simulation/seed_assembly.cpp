@@ -41,6 +41,8 @@ void draw_batch(const model::ModelParams& params, const SeedDraws& dr, const Noi
     noise.draw(rng, e);
     noise_b.row(i) = e.transpose();
   }
+  // Structured inputs: x = sqrt(s) .* z (docs/model.md "Structured inputs"); the draws are the same.
+  if (pr.structured()) X.array().rowwise() *= pr.input_variance.cwiseSqrt().transpose().array();
   VectorXd omega;
   omega.noalias() = X * pr.theta0;
   for (int i = 0; i < b; ++i) {

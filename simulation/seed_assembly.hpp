@@ -4,6 +4,7 @@
 // informed direction when there is one, then the n training inputs with their labels
 //   y = phi(omega) + sqrt(Delta_f) eps,  g = varpi phi'(omega) + sqrt(Delta_g) eps',
 //   z = t phi'(omega) + sqrt(Delta_g) eps''   (informed; t = u . theta0),
+// (inputs x ~ N(0, Sigma), Sigma = diag(problem.input_variance) with structured inputs)
 // and stacks them into the design of stacked_design.hpp, batch by batch (memory bounded by the
 // design's stored form plus one batch). The draws consume the streams exactly as they always
 // did: these are the bits every recorded simulation depends on.

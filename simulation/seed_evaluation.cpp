@@ -27,8 +27,8 @@ void evaluate_exact(const model::ModelParams& params, const SimulationOptions& o
   const model::Activation& sigma = model::activation(params.sigma);
   const model::Activation& phi = model::activation(params.teacher);
   const SeedProblem& pr = dr.problem;
-  const PopulationErrors pe =
-      population_errors(sigma, phi, pr.Theta, pr.theta0, pr.V, pr.zeta, w, options.population, threads);
+  const PopulationErrors pe = population_errors(sigma, phi, pr.Theta, pr.theta0, pr.V, pr.zeta, w, options.population,
+                                                threads, pr.input_variance);
   const double train_f = out.errors.train_f, train_g = out.errors.train_g, train_inf = out.errors.train_inf;
   out.errors = pe.errors;
   out.errors.train_f = train_f;
@@ -38,7 +38,8 @@ void evaluate_exact(const model::ModelParams& params, const SimulationOptions& o
   if (params.has_informed()) {
     // gen_inf is gen_g of the one-column "sketch" u (whose realised alignment is t = u . theta0).
     const PopulationErrors pi = population_errors(sigma, phi, pr.Theta, pr.theta0, MatrixXd(dr.informed.u),
-                                                  MatrixXd(dr.informed.a), w, options.population, threads);
+                                                  MatrixXd(dr.informed.a), w, options.population, threads,
+                                                  pr.input_variance);
     out.errors.gen_inf = pi.errors.gen_g;
     out.population_truncation_bound.gen_inf = pi.truncation_bound.gen_g;
   }
@@ -57,11 +58,13 @@ struct TestSet {
   VectorXd aw;  // a .* w (informed), so S aw = u . grad f
   // Full gradient grad f(x) = Theta (s .* w) / sqrt d. If d <= p, form it (b x d per chunk);
   // otherwise use the p x p Gram Q = Theta^T Theta / d:
-  //   |a theta0 - grad f|^2 = a^2 - 2 a (theta0^T Theta / sqrt d) u + u^T Q u,  u = s .* w.
+  //   |a theta0 - grad f|^2 = a^2 |theta0|^2 - 2 a (theta0^T Theta / sqrt d) u + u^T Q u,  u = s .* w
+  // (|theta0| = 1 with isotropic inputs; structured ones use t0 = |theta0|^2).
   // Either way one GEMM per test chunk, of the smaller inner size.
   bool via_gram = false;
   MatrixXd Q;
   VectorXd c0;
+  double t0 = 1;  // |theta0|^2 (structured inputs only)
 };
 
 // Per chunk: the sums of the per-input errors (f, g, grad, inf) and of their squares (f, g, h1,
@@ -76,8 +79,10 @@ void gradient_sums(const TestSet& ts, const MatrixXd& U, const VectorXd& dphi, d
   if (ts.via_gram) {
     G2.noalias() = U * ts.Q;
     const VectorXd lin = U * ts.c0;
+    const bool structured = pr.structured();
     for (Eigen::Index i = 0; i < b; ++i) {
-      const double e = dphi[i] * dphi[i] - 2.0 * dphi[i] * lin[i] + G2.row(i).dot(U.row(i));
+      const double a2 = structured ? dphi[i] * dphi[i] * ts.t0 : dphi[i] * dphi[i];
+      const double e = a2 - 2.0 * dphi[i] * lin[i] + G2.row(i).dot(U.row(i));
       sgrad += e;
       sgrad2 += e * e;
     }
@@ -101,6 +106,7 @@ ChunkSums test_chunk(const TestSet& ts, int c) {
       stream_seed(ts.base_seed, static_cast<std::uint64_t>(ts.seed_index), 1 + static_cast<std::uint64_t>(c)));
   RowMatrix Xt(b, d);
   test_rng.fill_rows(Xt);
+  if (pr.structured()) Xt.array().rowwise() *= pr.input_variance.cwiseSqrt().transpose().array();  // x ~ N(0, Sigma)
   const VectorXd om = Xt * pr.theta0;
   Xt *= 1.0 / std::sqrt(static_cast<double>(d));
   MatrixXd Ht = Xt * pr.Theta, Ft, St;
@@ -161,7 +167,8 @@ void evaluate_sampled(const model::ModelParams& params, const SimulationOptions&
              .aw = VectorXd(),
              .via_gram = d > p,
              .Q = MatrixXd(),
-             .c0 = VectorXd()};
+             .c0 = VectorXd(),
+             .t0 = pr.theta0.squaredNorm()};
   for (int m = 0; m < k; ++m) ts.P.col(m) = pr.zeta.row(m).transpose().cwiseProduct(w);
   if (ts.informed) ts.aw = dr.informed.a.transpose().cwiseProduct(w);
   if (ts.via_gram) {

@@ -3,7 +3,9 @@
 // teacher, the sketch (conditioned on varpi or drawing it), the random features and the data,
 // train the ridge-regularised Sobolev least-squares problem exactly (one Cholesky solve), and
 // measure the training errors and the noiseless generalisation errors: exact Gaussian expectations
-// given the draws and w (default), or averages over fresh test inputs.
+// given the draws and w (default), or averages over fresh test inputs. Structured inputs
+// (docs/model.md "Structured inputs"): x ~ N(0, Sigma), Sigma = diag of the spectrum's finite-d
+// family, the teacher aligned by s^(b/2) (SeedProblem below); informed directions are rejected there.
 //
 // Cost per seed (N = n(1+k) rows): the pre-activations X Theta (2 n d p flops), the normal
 // equations (N p^2 primal or N^2 p dual, symmetric rank-k updates), one Cholesky
@@ -155,17 +157,24 @@ void feature_rows(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Theta, const 
                   const model::Activation& sigma, Eigen::MatrixXd& function_rows,
                   std::vector<Eigen::MatrixXd>& gradient_rows);
 
-// The draws of one seed before any data: theta0 (|theta0| = 1), V (d x k), Theta (d x p) and
+// The draws of one seed before any data: theta0, V (d x k), Theta (d x p) and
 // zeta = V^T Theta / sqrt d, drawn in that order (theta0, then the sketch row by row, then
 // Theta feature by feature). simulate_seed draws them from the start of the seed's stream 0.
+// Isotropic inputs: |theta0| = 1 and input_variance is empty. Structured inputs (docs/model.md
+// "Structured inputs"): input_variance holds Sigma's diagonal s (the finite-d family of
+// `spectrum`, mean 1; model::finite_spectrum), theta0_i = s_i^(b/2) g_i (b = alignment, g the same
+// d draws) scaled so that theta0^T Sigma theta0 = 1, and the inputs are x = sqrt(s) .* z, z ~ N(0, I_d).
 struct SeedProblem {
   Eigen::VectorXd theta0;
   Eigen::MatrixXd V, Theta, zeta;
+  Eigen::VectorXd input_variance;  // s; empty: Sigma = I
+  bool structured() const { return input_variance.size() > 0; }
 };
 SeedProblem draw_seed_problem(const model::ModelParams& params, const SimulationOptions& options, int seed_index,
                               NormalRng& rng);
 
-// The informed direction u (unit, d entries) of docs/model.md "Informed directions", drawn from
+// The informed direction u (unit, d entries) of docs/model.md "Informed directions" (isotropic
+// inputs only: simulate and simulate_seed reject informed with a structured spectrum), drawn from
 // `rng` (simulate_seed uses the seed's stream kInformedStream, apart from stream 0, so that
 // informed = none draws exactly what it always drew):
 //   oracle:    u = theta0 / |theta0| (no draws);
