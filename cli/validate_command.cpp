@@ -77,6 +77,7 @@ std::string describe(const model::ModelParams& p) {
     s += fmt::format(" informed={} beta_inf={:g}", p.informed, p.beta_inf);
     if (p.informed == "estimated") s += fmt::format(" alpha_u={:g} delta_u={:g}", p.alpha_u, p.delta_u);
   }
+  if (p.structured()) s += fmt::format(" spectrum={} alignment={:g}", p.spectrum, p.alignment);
   return s;
 }
 
