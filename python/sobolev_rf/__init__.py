@@ -1,21 +1,46 @@
 """sobolev-rf from Python: the replica saddle-point theory and the finite-size simulator of
 random-features regression trained on function values and sketched gradients ("Sobolev
-training"), with the same names, defaults, messages and numbers as the command line
-`sobolev-rf` (docs/model.md describes the model and every reported quantity).
+training"); docs/model.md describes the model and every reported quantity.
 
+    import numpy as np
     import sobolev_rf as srf
-    srf.theory(p_over_n=2, k=1, varpi=[0.7])["gen_f"]
-    table = srf.curve(sweep={"p_over_n": numpy.linspace(0.1, 5, 200)}, lam=1e-3)
-    sim = srf.simulate(alpha=0.5, p=1000, seeds=8, k=1, varpi=[0.7])
-    srf.figure("figures/fig2_k1_sobolev.toml", "out", backend="matplotlib")
+    srf.theory(p_over_n=2, k=1, varpi=[0.7]).gen_f                 # one point: a TheoryResult
+    srf.theory(p_over_n=np.linspace(0.1, 5, 200), lam=1e-3)        # arrays broadcast: a DataFrame
+    m = srf.Model(k=1, varpi=[0.7], lam=1e-3); srf.theory(m, p_over_n=[0.5, 1, 2])
+    srf.optimize(over="lambda", objective="gen_f", p_over_n=2, k=1, varpi=[1.0]).lambda_opt
+    srf.compare(p_over_n=2, k=1, varpi_average=True, delta_f=0.1).verdict
+    srf.simulate(alpha=0.5, p=1000, seeds=8, k=1, varpi=[0.7]).gen_f      # Estimate(mean, se)
+    srf.figure("figures/fig2_k1_sobolev.toml", backend="matplotlib")       # a matplotlib Figure
 
-Parameters are the CLI's long flags with '_' for '-' (delta_f for --delta-f) and `lam` for
---lambda. Bad input raises ValueError with the CLI's one-line message; a point that does not
-converge is reported (converged False, NaN errors), not raised. Long calls release the GIL and
-stop on Ctrl-C (KeyboardInterrupt) within about a second (a simulated seed in flight finishes).
+Keywords are the library's field names (`lam` for lambda); help(srf.theory) lists them. An unknown
+keyword or a wrong type raises TypeError, an invalid value ValueError naming the keyword. A point
+that does not converge is reported (converged False, NaN errors), not raised. Long calls release
+the GIL, show a progress bar in a notebook or a terminal and stop on Ctrl-C (KeyboardInterrupt).
 """
-from .api import compare, curve, figure, optimal_lambda, optimize, simulate, theory, validate
-from .table import Table
-from .estimator import SobolevRandomFeaturesRegressor
+from . import _core
+from .api import (Comparison, CompareOptions, Estimate, MergedShards, Model, Optimum, OptimizeOptions, Simulation,
+                  SimulationOptions, SolverOptions, TheoryResult, Validation, ValidationOptions, compare, curve, figure,
+                  keywords, merge, optimize, simulate, theory, validate)
 
-__all__ = ["theory", "curve", "simulate", "validate", "optimal_lambda", "optimize", "compare", "figure", "Table", "SobolevRandomFeaturesRegressor"]
+__version__ = _core.__version__
+
+__all__ = ["__version__", "Model", "SolverOptions", "OptimizeOptions", "CompareOptions", "SimulationOptions",
+           "ValidationOptions", "TheoryResult", "Optimum", "Comparison", "Simulation", "Validation", "MergedShards",
+           "Estimate", "theory", "curve", "optimize", "compare", "simulate", "validate", "merge", "figure",
+           "keywords", "SobolevRandomFeaturesRegressor"]
+
+
+def __getattr__(name):
+    # The estimator imports scikit-learn (about a second): only when it is asked for.
+    if name in ("SobolevRandomFeaturesRegressor", "estimator"):
+        import importlib
+
+        estimator = importlib.import_module(".estimator", __name__)
+        if name == "estimator":
+            return estimator
+        return estimator.SobolevRandomFeaturesRegressor
+    raise AttributeError(f"module 'sobolev_rf' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"SobolevRandomFeaturesRegressor", "estimator"})

@@ -125,7 +125,13 @@ std::string suggestion(const std::string& keyword, const std::vector<std::string
   std::size_t best_d = 3;  // at most two edits away
   for (const auto& k : known) {
     const std::size_t d = edit_distance(keyword, k);
-    if (d < best_d) best_d = d, best = k;
+    // Ties go to the name with the longer common prefix (lamda: lam, not gamma).
+    auto prefix = [&](const std::string& x) {
+      std::size_t i = 0;
+      while (i < x.size() && i < keyword.size() && x[i] == keyword[i]) ++i;
+      return i;
+    };
+    if (d < best_d || (d == best_d && !best.empty() && prefix(k) > prefix(best))) best_d = d, best = k;
   }
   if (keyword == "lambda") best = "lam";
   return best.empty() ? "" : " (did you mean '" + best + "'?)";

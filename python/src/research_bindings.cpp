@@ -86,8 +86,11 @@ void check_optimize(const OptimizeCall& c) {
   c.request.validate();
 }
 
-void check_compare(const CompareCall& c) {
+// The model as the CLI's request resolves it (varpi zeros when averaging without one), so that
+// to_dict() is the CLI's report.
+void check_compare(CompareCall& c) {
   c.compare.validate();
+  c.request.model = theory::requested_model(c.request);
   c.request.validate();
 }
 

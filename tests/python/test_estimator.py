@@ -333,9 +333,11 @@ def check_bridge(points, p, seeds, test_samples, z_max):
     for alpha, k in points:
         runs = [bridge_seed(alpha, gamma, lam, k, p, s, test_samples) for s in range(seeds)]
         gen = np.array([g for g, _ in runs])
-        theory_mean = srf.theory(alpha=alpha, gamma=gamma, lam=lam, k=k, varpi_average=True)["gen_f"]["mean"]
-        conditional = np.array([srf.theory(alpha=alpha, gamma=gamma, lam=lam, k=k,
-                                           varpi=list(v) if k else None)["gen_f"] for _, v in runs])
+        theory_mean = srf.theory(alpha=alpha, gamma=gamma, lam=lam, k=k, varpi_average=True).varpi_law["gen_f"]["mean"]
+        # Every seed's realised varpi at once: an array of shape (seeds, 1, k), one cold start per row.
+        varpi = np.array([v for _, v in runs], dtype=float).reshape(seeds, 1, k) if k else None
+        conditional = srf.theory(alpha=alpha, gamma=gamma, lam=lam, k=k, varpi=varpi)
+        conditional = np.full(seeds, conditional.gen_f) if k == 0 else conditional["gen_f"].to_numpy()
         se = gen.std(ddof=1) / math.sqrt(seeds)
         diff = gen - conditional
         se_diff = diff.std(ddof=1) / math.sqrt(seeds)

@@ -1,8 +1,8 @@
 """sobolev_rf.figure: the same tables as `sobolev-rf figure`, drawn by matplotlib (or gnuplot)."""
+import csv
 import os
 import shutil
 
-import numpy as np
 import pytest
 
 import sobolev_rf as srf
@@ -49,35 +49,75 @@ def write_spec(tmp_path):
     return path
 
 
-def read_all(folder, names):
-    return {n: (folder / n).read_text() for n in names}
+def read_table(path):
+    with open(path, newline="") as f:
+        rows = [r for r in csv.reader(f) if r]
+    return {name: [r[j] if j < len(r) else "" for r in rows[1:]] for j, name in enumerate(rows[0])}
 
 
 def test_matplotlib_figure_has_the_cli_tables_and_a_png(tmp_path):
+    from matplotlib.figure import Figure
+
     spec = write_spec(tmp_path)
     py_dir, cli_dir = tmp_path / "py", tmp_path / "cli"
-    r = srf.figure(spec, py_dir, backend="matplotlib")
+    fig = srf.figure(spec, py_dir, backend="matplotlib")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
     run_cli("figure", spec, "--out-dir", cli_dir, "--csv-only")
-    names = sorted(p.name for p in cli_dir.glob("*.csv"))
-    assert sorted(os.path.basename(p) for p in r["csv"]) == names and len(names) == 5
+    cli_data = cli_dir / "pyfig" / "data"
+    names = sorted(p.name for p in cli_data.glob("*.csv"))
+    assert sorted(os.path.basename(p) for p in fig.sobolev_rf["csv"]) == names and len(names) == 5
     # Same tables, except the simulation's wall time.
     for name in names:
-        py, cli = srf.Table.read_csv(py_dir / name), srf.Table.read_csv(cli_dir / name)
+        py, cli = read_table(py_dir / "pyfig" / "data" / name), read_table(cli_data / name)
         assert list(py) == list(cli)
         for col in py:
             if col != "wall_seconds":
-                assert py[col].tolist() == cli[col].tolist() or np.array_equal(py[col], cli[col], equal_nan=True), col
+                assert py[col] == cli[col], (name, col)
     for fmt in ("png", "pdf"):
-        assert os.path.getsize(r[fmt]) > 10000
+        assert os.path.getsize(fig.sobolev_rf[fmt]) > 10000
+        assert fig.sobolev_rf[fmt] == str(py_dir / "pyfig" / f"pyfig.{fmt}")
     # The CLI's tables drawn again without computing anything.
-    again = render_csvs(spec, cli_dir, formats=("png",))
+    again = render_csvs(spec, cli_dir / "pyfig", formats=("png",))
     assert os.path.getsize(again["png"]) > 10000
 
 
+def test_matplotlib_figure_without_out_dir_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = write_spec(tmp_path)
+    fig = srf.figure(spec, backend="matplotlib", markers="none")
+    assert len(fig.axes) == 2 and sorted(os.listdir(tmp_path)) == ["pyfig.toml"]
+
+
 def test_legendre_figure_renders_with_matplotlib(tmp_path):
-    r = srf.figure(os.path.join(SOURCE_DIR, "figures", "fig8_legendre.toml"), tmp_path, backend="matplotlib",
-                   formats=("png",))
-    assert os.path.getsize(r["png"]) > 10000 and r["failed_points"] == 0
+    fig = srf.figure(os.path.join(SOURCE_DIR, "figures", "fig8_legendre.toml"), tmp_path, backend="matplotlib",
+                     formats=("png",))
+    assert os.path.getsize(fig.sobolev_rf["png"]) > 10000 and fig.sobolev_rf["failed_points"] == 0
+
+
+GAIN_SPEC = """
+title = "gain"
+output = "gain"
+[defaults]
+k = 1
+[[panel]]
+title = "gen_f"
+x = "p_over_n"
+y = "d_over_n"
+  [[panel.curve]]
+  kind = "gradient_gain"
+  sweep = "p_over_n=0.5:3:3"
+  sweep_y = "d_over_n=0.5:2:2"
+  optimise = "gen_f"
+  gain = "equal_samples"
+  varpi_average = true
+"""
+
+
+def test_gradient_gain_figure_renders_with_matplotlib(tmp_path):
+    spec = tmp_path / "gain.toml"
+    spec.write_text(GAIN_SPEC)
+    fig = srf.figure(spec, tmp_path, backend="matplotlib", formats=("png",))
+    assert os.path.getsize(fig.sobolev_rf["png"]) > 5000 and fig.axes[0].collections
 
 
 @pytest.mark.skipif(shutil.which("gnuplot") is None, reason="gnuplot not installed")

@@ -13,7 +13,8 @@ def test_installed_package_imports_and_computes(tmp_path):
     assert r.returncode == 0, r.stderr
     [package] = glob.glob(str(tmp_path / "lib" / "python3" / "dist-packages" / "sobolev_rf"))
     assert glob.glob(os.path.join(package, "_core*.so")) and os.path.exists(os.path.join(package, "plotting.py"))
-    code = "import sobolev_rf, sys; r = sobolev_rf.theory(); print(sobolev_rf.__file__); print(r['converged'])"
+    code = ("import sobolev_rf; r = sobolev_rf.theory(p_over_n=[0.5, 1, 2], k=1, varpi=[0.7]); "
+            "print(sobolev_rf.__file__); print(len(r) == 3 and bool(r['converged'].all()))")
     env = dict(os.environ, PYTHONPATH=os.path.dirname(package))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stderr

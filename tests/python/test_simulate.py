@@ -1,5 +1,5 @@
 """sobolev_rf.simulate: the CLI's `simulate --format json` for the same seed (bit for bit, since
-JSON round-trips doubles), per-seed values as numpy arrays; the GIL is released and Ctrl-C stops
+JSON round-trips doubles), per-seed values as a DataFrame; shards, merge and checkpoints; the GIL is released and Ctrl-C stops
 a long run within a second, leaving nothing behind that changes the next run."""
 import os
 import signal
@@ -7,64 +7,89 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sobolev_rf as srf
-from conftest import cli_error, cli_json, same
+from conftest import cli_error, cli_json, python_message, same
 
 SMALL = dict(alpha=0.5, gamma=0.8, lam=1e-3, k=1, varpi=[0.7], p=120, seeds=3)
 SMALL_FLAGS = ["--alpha", "0.5", "--gamma", "0.8", "--lambda", "1e-3", "--k", "1", "--varpi", "0.7", "--p", "120",
                "--seeds", "3"]
 
 
-def as_cli_json(r):
-    """The package's result with per_seed turned back into the CLI's list of dicts."""
-    r = dict(r)
-    seeds = r.pop("per_seed")
-    count = len(seeds["seed"])
-    def item(values, i):
-        if isinstance(values, dict):  # per-error figures: a dict of arrays
-            return {name: v[i].tolist() for name, v in values.items()}
-        return values[i].tolist()
-
-    r["per_seed"] = [{key: item(values, i) for key, values in seeds.items()} for i in range(count)]
-    return r
+def without_timing(report):
+    report = dict(report)
+    for key in ("wall_seconds", "threads", "seeds_in_parallel"):
+        report.pop(key, None)
+    return report
 
 
 def test_simulate_equals_cli_json_for_the_same_seed():
     for seed in (1, 7):
         py = srf.simulate(seed=seed, **SMALL)
+        assert isinstance(py, srf.Simulation)
         cli = cli_json("simulate", *SMALL_FLAGS, "--seed", seed)
-        py_cmp, cli_cmp = as_cli_json(py), dict(cli)
-        py_cmp.pop("wall_seconds"), cli_cmp.pop("wall_seconds")
-        py_cmp.pop("threads"), cli_cmp.pop("threads")
-        same(py_cmp, cli_cmp)
-    assert py["per_seed"]["gen_f"].shape == (3,) and py["per_seed"]["varpi"].shape == (3, 1)
-    assert py["gen_f"]["mean"] == np.mean(py["per_seed"]["gen_f"])
+        same(without_timing(py.to_dict()), without_timing(cli))
+    per_seed = py.per_seed
+    assert len(per_seed) == 3 and per_seed["gen_f"].dtype == np.float64 and per_seed["varpi_1"].dtype == np.float64
+    assert py.gen_f.mean == np.mean(per_seed["gen_f"]) and py["gen_f"]["mean"] == py.gen_f.mean
+    mean, se = py.gen_f
+    assert se == py.gen_f.se and (py.n, py.p) == (60, 120)
 
 
 def test_simulate_informed_equals_cli_json():
     py = srf.simulate(seed=3, informed="estimated", alpha_u=2, delta_u=0.3, **SMALL)
     cli = cli_json("simulate", *SMALL_FLAGS, "--seed", 3, "--informed", "estimated", "--alpha-u", 2, "--delta-u", 0.3)
-    py_cmp, cli_cmp = as_cli_json(py), dict(cli)
-    for key in ("wall_seconds", "threads"):
-        py_cmp.pop(key), cli_cmp.pop(key)
-    same(py_cmp, cli_cmp)
-    assert py["gen_inf"]["mean"] > 0 and py["per_seed"]["train_inf"].shape == (3,)
+    same(without_timing(py.to_dict()), without_timing(cli))
+    assert py.gen_inf.mean > 0 and py.per_seed["train_inf"].shape == (3,)
+
+
+def test_simulate_unit_sketch_equals_cli_json():
+    py = srf.simulate(sketch_scale="unit", **SMALL)
+    cli = cli_json("simulate", *SMALL_FLAGS, "--sketch-scale", "unit")
+    same(without_timing(py.to_dict()), without_timing(cli))
 
 
 def test_simulate_results_do_not_depend_on_threads():
     a = srf.simulate(threads=1, **SMALL)
     b = srf.simulate(threads=2, **SMALL)
-    for name in ("gen_f", "train_f", "gen_h1"):
-        np.testing.assert_array_equal(a["per_seed"][name], b["per_seed"][name])
+    pd.testing.assert_frame_equal(a.per_seed, b.per_seed)
 
 
 def test_simulate_drawn_varpi_and_one_seed():
     r = srf.simulate(p=80, seeds=1, k=2, varpi_drawn=True)
     assert r["varpi"] is None and r["varpi_mode"] == "drawn"
-    assert np.isnan(r["gen_f"]["se"])  # one seed: no standard error
-    assert r["per_seed"]["varpi"].shape == (1, 2)
+    assert np.isnan(r.gen_f.se)  # one seed: no standard error
+    assert list(r.per_seed.columns[:3]) == ["seed", "varpi_1", "varpi_2"]
+
+
+def test_simulate_broadcasts_over_points():
+    df = srf.simulate(p_over_n=[1.0, 2.0], p=60, seeds=2, k=1, varpi=[0.5])
+    assert len(df) == 2 and df["gen_f_mean"].dtype == np.float64 and df["n"].tolist() == [60, 30]
+    r = srf.simulate(p_over_n=2.0, p=60, seeds=2, k=1, varpi=[0.5])
+    assert df["gen_f_mean"][1] == r.gen_f.mean and df["gen_f_se"][1] == r.gen_f.se
+    with pytest.raises(ValueError, match="seeds"):
+        srf.simulate(seeds=[2, 3])
+
+
+def test_shards_merge_into_the_single_run(tmp_path):
+    kw = dict(p=60, seeds=4, k=1, varpi=[0.5])
+    whole = srf.simulate(**kw)
+    parts = [tmp_path / f"part.{i}" for i in (1, 2)]
+    for i, part in enumerate(parts, 1):
+        assert srf.simulate(shard=f"{i - 1}/2", checkpoint=str(part), **kw) is None
+    merged = srf.merge(*parts)
+    assert merged.shards == 2 and merged.seeds == 4
+    again = srf.simulate(merged=merged, **kw)
+    pd.testing.assert_frame_equal(again.per_seed, whole.per_seed)
+
+
+def test_resume_from_a_checkpoint(tmp_path):
+    kw = dict(p=60, seeds=3, k=1, varpi=[0.5], checkpoint=str(tmp_path / "sim.checkpoint"))
+    first = srf.simulate(**kw)
+    again = srf.simulate(resume=True, **kw)
+    pd.testing.assert_frame_equal(first.per_seed, again.per_seed)
 
 
 @pytest.mark.parametrize("kwargs, flags", [
@@ -74,13 +99,20 @@ def test_simulate_drawn_varpi_and_one_seed():
     (dict(k=1, varpi=[1], varpi_drawn=True), ["--k", "1", "--varpi", "1", "--varpi-drawn"]),
     (dict(lam=-1), ["--lambda=-1"]),
 ])
-def test_bad_simulation_input_raises_the_cli_message(kwargs, flags):
+def test_bad_simulation_input_raises_value_errors_naming_python_keywords(kwargs, flags):
     with pytest.raises(ValueError) as e:
         srf.simulate(**kwargs)
-    assert str(e.value) == cli_error("simulate", *flags)
+    assert "--" not in str(e.value)
+    assert str(e.value) == python_message(cli_error("simulate", *flags))
 
 
-LONG = dict(alpha=0.5, gamma=0.8, lam=1e-3, p=150, seeds=400, threads=2)
+def test_the_memory_guard_names_python_keywords():
+    with pytest.raises(ValueError) as e:
+        srf.simulate(p=200000, alpha=2, seeds=2)
+    assert "--" not in str(e.value) and str(e.value).startswith("p = 200000")
+
+
+LONG = dict(alpha=0.5, gamma=0.8, lam=1e-3, p=150, seeds=4000, threads=2)
 
 
 def test_gil_is_released_during_a_long_simulate():
@@ -96,7 +128,7 @@ def test_gil_is_released_during_a_long_simulate():
     thread = threading.Thread(target=count)
     thread.start()
     start = time.monotonic()
-    srf.simulate(**dict(LONG, seeds=60))
+    srf.simulate(**dict(LONG, seeds=300))
     elapsed = time.monotonic() - start
     running = False
     thread.join()
@@ -111,20 +143,20 @@ def test_ctrl_c_interrupts_a_long_simulate_within_a_second():
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        srf.simulate(**LONG)  # about 400 x 20 ms: far longer than the test
+        srf.simulate(**LONG)  # seconds: far longer than the test
     stopped = time.monotonic() - start
     timer.join()
     assert stopped < 0.5 + 1.0, stopped
     # Nothing corrupted: the same run again gives the same numbers.
     again = srf.simulate(**dict(LONG, seeds=4))
-    np.testing.assert_array_equal(expected["per_seed"]["gen_f"], again["per_seed"]["gen_f"])
+    pd.testing.assert_frame_equal(expected.per_seed, again.per_seed)
 
 
-def test_ctrl_c_interrupts_a_long_curve():
+def test_ctrl_c_interrupts_a_long_vectorised_theory():
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        srf.curve(sweep={"varpi": np.linspace(0, 2, 100000)}, k=2, varpi=[0, 0])
+        srf.theory(lam=np.logspace(-6, -3, 40000), k=2, varpi=[0.5, 0.5])  # seconds
     timer.join()
     assert time.monotonic() - start < 0.3 + 1.0
