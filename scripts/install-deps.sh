@@ -14,7 +14,7 @@ pkgs=(
   python3-numpy python3-scipy
   pybind11-dev python3-dev python3-pytest python3-pandas python3-matplotlib
   python3-sklearn python3-tqdm
-  python3-hypothesis python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
+  python3-hypothesis python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv python3-setuptools python3-wheel
 )
 missing=()
 for p in "${pkgs[@]}"; do
