@@ -34,7 +34,7 @@ def _run(script, *args):
 def test_benchmark_smoke_runs_resumes_and_reports(tmp_path):
     out = _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path))
     cache = json.load(open(tmp_path / "benchmark-smoke.json"))["cells"]
-    # 2 functions x 1 size x 7 main methods (the "plain" variants run at n = 50, 200, 800 only)
+    # 2 functions x 1 size x 7 main methods (the "plain" variants run at n = 50 and 200 only)
     assert len(cache) == 14, sorted(cache)
     statuses = {k: c["status"] for k, c in cache.items()}
     assert statuses["single_index_100|25|gek|0"] == "capped"     # smoke cap 1000 < 25 * 101
@@ -51,14 +51,14 @@ def test_benchmark_smoke_runs_resumes_and_reports(tmp_path):
     assert (tmp_path / "figures" / "estimator_benchmark-smoke.png").stat().st_size > 10000
     assert "rep 0" in out
     # resuming: a second run computes nothing (no cell lines) and leaves the cache as it was
-    out2 = _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path))
+    out2 = _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path), "--no-report")
     assert "rep 0" not in out2
     assert json.load(open(tmp_path / "benchmark-smoke.json"))["cells"] == cache
 
 
 def test_benchmark_subset_selection(tmp_path):
     _run("run_benchmark.py", "--smoke", "--out-dir", str(tmp_path), "--functions", "otl_circuit",
-         "--methods", "rf_l2,rf_sob_pca_k2", "--sizes", "30", "--repeats", "2")
+         "--methods", "rf_l2,rf_sob_pca_k2", "--sizes", "30", "--repeats", "2", "--no-report")
     cache = json.load(open(tmp_path / "benchmark-smoke.json"))["cells"]
     assert sorted(cache) == sorted(f"otl_circuit|30|{m}|{r}" for m in ("rf_l2", "rf_sob_pca_k2") for r in (0, 1))
 
@@ -117,3 +117,25 @@ def test_theory_limit_grid_solver_is_the_estimator():
                            G @ D)
         picks[m] = (1e-3, 0.5, float(g["test"][0, 0]))
     assert tls.check_estimator(cfg, 7, 3, picks) < 1e-8
+
+
+def test_benchmark_budget_policy_predicts_and_skips(tmp_path):
+    """The GP/GEK budget: the time of one fit at n is predicted from the largest smaller n as
+    t (n/m)^3 (times the ratio of L-BFGS-B starts for the GEK); over max_predicted_s the cell is
+    skipped with its prediction, and the report still shows the prediction for a cell the run
+    never reached."""
+    cfg = dict(rb.FULL)
+    cache = rb.Cache(str(tmp_path / "c.json"))
+    h = rb.config_key(cfg, "gek")
+    # borehole (d = 8): n = 100 -> N = 900, 2 starts; n = 200 -> N = 1800, 1 start
+    for r in range(2):
+        cache.put(rb.cell_key("borehole", 100, "gek", r), dict(status="ok", total_s=10.0, config=h))
+    n_reps, reason, pred = rb.slow_plan(cfg, cache, "gek", "borehole", 200, 5)
+    assert pred == pytest.approx(10.0 * 8 / 2) and n_reps == 2 and "predicted" in reason
+    cache.put(rb.cell_key("borehole", 200, "gek", 0), dict(status="ok", total_s=40.0, config=h))
+    n_reps, reason, pred = rb.slow_plan(cfg, cache, "gek", "borehole", 400, 5)
+    assert n_reps == 0 and pred == pytest.approx(320.0) and reason.startswith("skipped: budget (2-core machine")
+    assert rb.slow_plan(cfg, cache, "gek", "single_index_100", 100, 5)[1] == "capped"  # 100 * 101 > 10^4
+    res = rb.collect(cfg, cache, ["borehole"], [800], ["gek"], 5)
+    assert res[("borehole", 800, "gek")]["status"] == "skipped"
+    assert res[("borehole", 800, "gek")]["predicted_s"] == pytest.approx(40.0 * 64)
