@@ -8,20 +8,10 @@
 set -euo pipefail
 exe=${1:-build/sobolev-rf}
 point=(--p-over-n 2 --k 1 --varpi-average --objective gen_h1)
-median() {  # median wall seconds of 5 runs of "$@"
-  local t=()
-  for _ in 1 2 3 4 5; do
-    local s e
-    s=$(date +%s%N)
-    OMP_NUM_THREADS=2 "$@" >/dev/null
-    e=$(date +%s%N)
-    t+=("$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.3f", (b-a)/1e9}')")
-  done
-  printf '%s\n' "${t[@]}" | sort -n | sed -n 3p
-}
-ref=$(median "$exe" theory --p-over-n 2 --k 1 --varpi-average)
-rows=$(median "$exe" compare "${point[@]}")
-budget=$(median "$exe" compare "${point[@]}" --budget-directions 4)
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
+ref=$(median 5 "$exe" theory --p-over-n 2 --k 1 --varpi-average)
+rows=$(median 5 "$exe" compare "${point[@]}")
+budget=$(median 5 "$exe" compare "${point[@]}" --budget-directions 4)
 echo "## compare (bench/compare_budget.sh)"
 echo
 echo "k = 1, tanh/tanh, p/n = 2, d/p = 0.8, mean over varpi, objective gen_h1; median of 5, OMP_NUM_THREADS=2, whole command."

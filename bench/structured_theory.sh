@@ -16,18 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 awk 'BEGIN { srand(1); for (i = 0; i < 100000; i++) printf "%.10g\n", -log(1 - rand()) }' > "$tmp/spectrum.txt"
 curve=(curve --k 1 --varpi 1 --lambda 1e-3 --sweep p_over_n=0.1:5:200)
-median() {  # median wall seconds of $1 runs of the rest
-  local n=$1; shift
-  local t=()
-  for ((r = 0; r < n; r++)); do
-    local s e
-    s=$(date +%s%N)
-    OMP_NUM_THREADS=2 "$@" >/dev/null
-    e=$(date +%s%N)
-    t+=("$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.3f", (b-a)/1e9}')")
-  done
-  printf '%s\n' "${t[@]}" | sort -n | sed -n "$(((n + 1) / 2))p"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 converged() { awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="converged") c=i} NR>1{n++; s+=$c} END{printf "%d/%d", s, n}' "$1"; }
 iso=$(median 5 "$exe" "${curve[@]}" --output "$tmp/iso.csv")
 pl=$(median 5 "$exe" "${curve[@]}" --spectrum powerlaw:0.5 --output "$tmp/pl.csv")

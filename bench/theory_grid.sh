@@ -10,13 +10,7 @@ exe=${1:-build/sobolev-rf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 grid=(--k 1 --varpi 1 --sweep gamma=0.2:2:100 --sweep p_over_n=0.2:5:100)
-wall() {  # wall seconds of "$@"
-  local s e
-  s=$(date +%s%N)
-  OMP_NUM_THREADS=2 "$@" >/dev/null
-  e=$(date +%s%N)
-  awk -v a="$s" -v b="$e" 'BEGIN{printf "%.2f", (b-a)/1e9}'
-}
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 ref=$(wall "$exe" curve "${grid[@]}" --lambda 1e-3 --output "$tmp/fixed.csv")
 opt=$(wall "$exe" curve "${grid[@]}" --optimize lambda --objective gen_f --output "$tmp/opt.csv")
 both=$(wall "$exe" curve "${grid[@]}" --optimize both --objective gen_h1 --output "$tmp/both.csv")
