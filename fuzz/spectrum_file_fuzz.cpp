@@ -17,6 +17,7 @@
 #include "fuzz_check.hpp"
 #include <sobolev_rf/model/spectral_law.hpp>
 #include <sobolev_rf/model/spectrum.hpp>
+#include <sobolev_rf/model/invalid_parameter.hpp>
 
 namespace {
 

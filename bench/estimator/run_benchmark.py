@@ -129,7 +129,7 @@ FULL = dict(
     lams=[1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0], betas=[1e-2, 1e-1, 1.0, 10.0],
     krr_alphas=[1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0], krr_gamma_c=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0],
     gp_restarts=0, gp_maxiter=100, gek_two_starts_max_n=1000, slow_s=(20.0, 60.0), max_predicted_s=120.0,
-    required=[], gek_cap=ggp.DEFAULT_MAX_JOINT_SIZE,
+    required=["gek:borehole:800"], gek_cap=ggp.DEFAULT_MAX_JOINT_SIZE,  # the done-when comparison, measured
 )
 SMOKE = dict(
     n_features=60, n_test=200, folds=3, repeats=1,

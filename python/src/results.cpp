@@ -54,7 +54,6 @@ void def_errors(py::class_<T>& c, Get get) {
   }
 }
 
-theory::TheoryResult& result_of(TheoryPoint& t) { return t.answer.solution.result; }
 const theory::TheoryResult& result_of(const TheoryPoint& t) { return t.answer.solution.result; }
 
 }  // namespace

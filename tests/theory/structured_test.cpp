@@ -109,7 +109,7 @@ TEST_CASE("structured: s = 1 through the spectral path reproduces the isotropic 
     CHECK(order(iso, "m_E") == order(iso, "m"));  // exactly: the same arithmetic
     CHECK(order(iso, "q_E") == order(iso, "q_s"));
     const auto want = numbers(iso);
-    for (const std::string spectrum : std::vector<std::string>{"twolevel:0.3,1", "powerlaw:0", "file:" + ones.path}) {
+    for (const std::string& spectrum : std::vector<std::string>{"twolevel:0.3,1", "powerlaw:0", "file:" + ones.path}) {
       for (double b : {0.0, 1.5}) {
         const TheoryResult r = srf::theory::solve_theory(params(c, spectrum, b));
         INFO(c.sigma << "/" << c.teacher << " p/n=" << c.p_over_n << " lambda=" << c.lambda << " k=" << c.k
