@@ -21,16 +21,17 @@ namespace srf::model {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& text, const std::string& rule) {
-  throw InvalidParameter("spectrum", fmt::format("spectrum = '{}': {}", text, rule));
+// A token as quoted in a message: at most `width` characters, no control characters (a message is
+// one line).
+std::string quoted(std::string_view token, std::size_t width = 40) {
+  std::string out;
+  for (char c : token.substr(0, width)) out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+  if (token.size() > width) out += "...";
+  return "'" + out + "'";
 }
 
-// A token as quoted in a message: at most 40 characters, no control characters.
-std::string quoted(std::string_view token) {
-  std::string out;
-  for (char c : token.substr(0, 40)) out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-  if (token.size() > 40) out += "...";
-  return "'" + out + "'";
+[[noreturn]] void bad(const std::string& text, const std::string& rule) {
+  throw InvalidParameter("spectrum", fmt::format("spectrum = {}: {}", quoted(text, 200), rule));
 }
 
 // A number written in full: an optional '+', then what std::from_chars reads, nothing after it
