@@ -189,11 +189,14 @@ class FigureComputer {
         const studies::Optimum best = lambda_optimum(p, c, hint);
         sol = best.answer.solution;
         p.lambda = best.lambda;
-      } else if (c.unit_sketch_d > 0) {
-        sol = theory::solve_unit_sketch(p, c.unit_sketch_d, {}, state);
-        if (sol.result.summary.converged()) state = sol.state;
-      } else {
-        sol = theory::solve_saddle_point(p, {}, state);
+      } else {  // the request picks the equations (the unit sketch at d, or the limit), as in `theory`
+        theory::TheoryRequest r;
+        r.model = p;
+        if (c.unit_sketch_d > 0) {
+          r.sketch_scale = model::SketchScale::kUnit;
+          r.d = c.unit_sketch_d;
+        }
+        sol = theory::solve(r, state).solution;
         if (sol.result.summary.converged()) state = sol.state;
       }
       const bool ok = sol.result.summary.converged();
