@@ -53,6 +53,11 @@ SpectralLaw weighted_law(std::vector<double> s, std::vector<double> w, double b)
     throw InvalidParameter("alignment", fmt::format("alignment = {}: tau^2 = E[s^b] / E[s^(b+1)] overflows (an "
                                                     "eigenvalue too close to 0 for this b)", b));
   law.tau2 = tau2;
+  // mu_v: wv_i proportional to w_i s_i^b = wt_i / (s_i tau^2) (S13.1); at b = 0 it is mu itself,
+  // zero atoms included (s^0 = 1 there; for b > 0 they weigh 0, b < 0 has none (R2)).
+  law.wv.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    law.wv[i] = b == 0.0 ? law.w[i] : (law.s[i] > 0 ? law.wt[i] * law.inv_s[i] / tau2 : 0.0);
   return law;
 }
 
@@ -79,6 +84,7 @@ SpectralLaw powerlaw_law(double a, double b, const SpectralLawOptions& o) {
       law.inv_s.push_back(std::exp(-a * t) / (1.0 - a));
       law.w.push_back(half * gw[i] * std::exp(-t));
       law.wt.push_back(half * gw[i] * ct * std::exp(-ct * t));
+      law.wv.push_back(half * gw[i] * (1.0 - a * b) * std::exp(-(1.0 - a * b) * t));  // s^b e^(-t), normalised
     }
     lo = hi;
   }

@@ -2,7 +2,8 @@
 // The spectral laws of docs/theory/structured.md [S.1] and [S.11], built once per (spectrum,
 // alignment): the limit law mu of the input spectrum, the teacher law
 //   mu_t(ds) = s^(b+1) mu(ds) / E[s^(b+1)]                                      (S1.2)
-// of the alignment b, and tau^2 = E[s^b] / E[s^(b+1)] = lim |theta0|^2 (S1.3). Both laws are one
+// of the alignment b, the direction law mu_v(ds) = s^b mu(ds) / E[s^b] of theta0 / |theta0|
+// (S13.1), and tau^2 = E[s^b] / E[s^(b+1)] = lim |theta0|^2 (S1.3). Both laws are one
 // discrete measure with two weight vectors: the atoms of twolevel and file spectra, or for
 // powerlaw:a a composite Gauss-Legendre rule in t = -log U (s = (1 - a) e^(a t)), which turns
 // the U -> 0 end (s -> infinity) into an exponentially decaying tail in t.
@@ -19,6 +20,10 @@ struct SpectralLaw {
   std::vector<double> inv_s;  // 1/s at each node (+inf at an atom s = 0, 0 where s = +inf)
   std::vector<double> w;      // mu: E_s[f] = sum_i w_i f(s_i); sum w = 1, sum w s = 1
   std::vector<double> wt;     // mu_t: E_t[f] = sum_i wt_i f(s_i); sum wt = 1
+  // mu_v(ds) = s^b mu(ds) / E[s^b], the law of the coordinates of theta0 / |theta0| (the weights
+  // theta0_r^2 / |theta0|^2 -> s_r^b / sum s^b): E_v[f] = sum_i wv_i f(s_i) = E_t[f / s] / tau^2,
+  // docs/theory/structured.md (S13.1); sum wv = 1.
+  std::vector<double> wv;
   double tau2 = 1.0;          // E[s^b] / E[s^(b+1)]
   // A quadrature of a continuous law (powerlaw): its far nodes have s = +inf, so integrands
   // are evaluated through inv_s (s/(1 + s x) = 1/(inv_s + x)); atoms use s.

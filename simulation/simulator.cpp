@@ -46,12 +46,6 @@ model::ModelParams checked(const model::ModelParams& params, VarpiMode mode) {
   model::ModelParams p = params;
   if (mode == VarpiMode::kDrawn) p.varpi.assign(static_cast<std::size_t>(std::max(p.k, 0)), 0.0);
   p.validate();
-  // Informed directions are defined and derived for isotropic inputs only (docs/theory/structured.md,
-  // open doubt 5: the law of the estimated direction's gradient samples is not fixed with Sigma != I).
-  if (p.structured() && p.has_informed())
-    throw model::InvalidParameter("informed", "informed = " + p.informed +
-                                                  ": the simulator draws informed directions for isotropic inputs only, "
-                                                  "not with {spectrum} = " + p.spectrum);
   return p;
 }
 

@@ -6,29 +6,38 @@
 #include <string>
 
 #include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/spectral_law.hpp>
 
 namespace srf::theory {
 
-double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
+double informed_cos_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
   if (params.informed == "oracle") return 1.0;
   if (params.informed != "estimated") return 0.0;
   if (params.delta_u == 0.0) return 1.0;  // every sample is a multiple of theta0
-  const double ell = phi.derivative_second_moment / params.delta_u;  // spike / noise [I.4]
-  const double c = params.gamma / params.alpha_u;                    // d / n_u
-  if (ell * ell <= c) return 0.0;                                    // below the BBP transition
+  const double tau2 = params.structured() ? model::spectral_law(params.spectrum, params.alignment)->tau2 : 1.0;
+  const double ell = tau2 * phi.derivative_second_moment / params.delta_u;  // spike / noise [I.4], (S13.5)
+  const double c = params.gamma / params.alpha_u;                           // d / n_u
+  if (ell * ell <= c) return 0.0;                                           // below the BBP transition
   return (ell * ell - c) / (ell * (ell + c));
 }
 
+double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
+  const double cos2 = informed_cos_sq(params, phi);
+  if (!params.structured() || cos2 == 0.0) return cos2;
+  return cos2 * model::spectral_law(params.spectrum, params.alignment)->tau2;
+}
+
 InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
-                             double m0, double Gamma00, double scale) {
+                             double tau2, const InformedOverlaps& ov, double scale) {
   InformedShift s;
   if (!params.has_informed()) return s;
-  s.t2 = informed_overlap_sq(params, phi);
+  s.cos2 = informed_cos_sq(params, phi);
+  s.t2 = s.cos2 * tau2;
   const double t = std::sqrt(s.t2);
   const double k1 = sigma.kappa_1, mu1 = phi.kappa_1, b = params.beta_inf;
-  const double denominator = scale + b * k1 * k1 * Gamma00;
-  s.delta = denominator > 0.0 ? b * k1 * (mu1 - k1 * m0) / denominator : 0.0;
-  s.c_inf = k1 * t * (m0 + s.delta * Gamma00);
+  const double denominator = scale + b * k1 * k1 * ov.Gamma_aa;
+  s.epsilon = denominator > 0.0 ? b * k1 * (t * mu1 - k1 * ov.n) / denominator : 0.0;
+  s.c_inf = k1 * (ov.n + s.epsilon * ov.Gamma_aa);
   const double miss = t * mu1 - s.c_inf;
   s.gen_inf = s.t2 * (phi.derivative_second_moment - mu1 * mu1) + miss * miss;
   s.train_inf = s.gen_inf + params.delta_g;
@@ -47,6 +56,12 @@ model::ModelParams informed_finite_d_equivalent(const model::ModelParams& p, dou
   }
   if (p.k != 0) throw model::InvalidParameter("k", "k = " + std::to_string(p.k) + ": the finite-d informed version needs k = 0");
   if (!p.has_informed()) throw model::InvalidParameter("informed", "informed = none: no informed direction to map");
+  if (p.structured()) {
+    std::ostringstream os;
+    os << "d = " << d << ": the finite-d informed version is derived for isotropic inputs only, not with spectrum = "
+       << p.spectrum;
+    throw model::InvalidParameter("d", os.str());
+  }
   p.validate();
   const double t = std::sqrt(informed_overlap_sq(p, model::gaussian_constants(model::activation(p.teacher))));
   model::ModelParams q = p;

@@ -11,31 +11,40 @@
 
 namespace srf::theory {
 
-// [I.4] The squared overlap t^2 = (u . theta0)^2 of the informed direction with the teacher:
-// 1 for oracle; for estimated the spiked-covariance (BBP) limit with signal-to-noise
-// ell = E phi'(xi)^2 / Delta_u and aspect ratio c = d / n_u = gamma / alpha_u:
-//   t^2 = (ell^2 - c) / (ell (ell + c))  if ell^2 > c,  else 0;   t^2 = 1 at Delta_u = 0.
-// 0 for informed = none. `phi` are the teacher's constants.
+// [I.4], (S13.5) The overlap of the informed unit direction u with the teacher. With structured
+// inputs |theta0|^2 -> tau^2 (docs/theory/structured.md (S1.3)), so the cosine and the overlap
+// differ: cos^2 = (u . theta0)^2 / |theta0|^2 is 1 for oracle; for estimated the spiked-covariance
+// (BBP) limit with signal-to-noise ell = tau^2 E phi'(xi)^2 / Delta_u (the spike |theta0|^2 E phi'^2
+// against the noise Delta_u I) and aspect ratio c = d / n_u = gamma / alpha_u:
+//   cos^2 = (ell^2 - c) / (ell (ell + c))  if ell^2 > c,  else 0;   cos^2 = 1 at Delta_u = 0;
+// 0 for informed = none. informed_overlap_sq is t^2 = (u . theta0)^2 = tau^2 cos^2 (isotropic
+// inputs: the two agree). `phi` are the teacher's constants.
+double informed_cos_sq(const model::ModelParams& params, const model::GaussianConstants& phi);
 double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi);
 
-// [I.2] The shift of the function component of the signal field g (level 2, [D.4.1]):
-//   delta = beta_inf kappa_1 (mu_1 - kappa_1 m0) / (scale + beta_inf kappa_1^2 Gamma_00),
-// g~ = g + t^2 delta e_0, plus the orthogonal part of u adding -(1 - t^2) t^2 delta^2 Gamma^X_00
-// to every second moment [I.3]. m0 = (Gamma g)_0 is the overlap without the informed term.
-// `scale` is 1, or lambda in the rescaled ridgeless variables of [D.14] (Gamma_00, g, delta
-// then in those variables too). Zero when informed = none or beta_inf = 0.
+// [I.2], (S13.4) The informed term is the rank-one spike beta_inf (t mu_1 - kappa_1 a^T w)^2
+// (a = Theta^T u / sqrt d, t = u . theta0). By Sherman-Morrison the fit is w = w_0 + eps G a with
+//   eps = beta_inf kappa_1 (t mu_1 - kappa_1 n) / (scale + beta_inf kappa_1^2 Gamma_aa),
+// from two overlaps of the uninformed fit w_0 = G(URc + xi): Gamma_aa = a^T G a and
+// n = a^T G URc = a^T w_0. `scale` is 1, or lambda in the rescaled ridgeless variables of [D.14]
+// (Gamma_aa and eps then in those variables too). Zero when informed = none or beta_inf = 0.
+struct InformedOverlaps {
+  double Gamma_aa = 0;  // a^T G a
+  double n = 0;         // a^T w_0
+};
 struct InformedShift {
-  double t2 = 0;     // squared overlap t^2
-  double delta = 0;  // the oracle shift delta
+  double t2 = 0;       // t^2 = (u . theta0)^2
+  double cos2 = 0;     // t^2 / tau^2
+  double epsilon = 0;  // the coefficient of G a in w
   // The informed limit quantities [I.3]: the student's informed gradient tends to the constant
-  // c_inf = kappa_1 t (m0 + delta Gamma_00), so
+  // c_inf = kappa_1 a^T w = kappa_1 (n + eps Gamma_aa), so
   //   gen_inf = t^2 (E phi'^2 - mu_1^2) + (t mu_1 - c_inf)^2,   train_inf = gen_inf + Delta_g.
   double c_inf = 0;
   double gen_inf = 0;
   double train_inf = 0;
 };
 InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
-                             double m0, double Gamma00, double scale);
+                             double tau2, const InformedOverlaps& overlaps, double scale);
 
 }  // namespace srf::theory
 
@@ -48,8 +57,8 @@ namespace srf::theory {
 // ridgeless threshold is at p/n = 2. Its mean (the x-constant part) is a free intercept there,
 // fitted exactly: right where the informed stiffness beta_inf kappa_1^2 Gamma_00 >> 1 (small
 // lambda, the regime of the trap), not at large lambda (use the limit there).
-// t = sqrt(informed_overlap_sq). Throws InvalidParameter for k != 0, informed = none, or d not
-// finite and > 0.
+// t = sqrt(informed_overlap_sq). Throws InvalidParameter for k != 0, informed = none, d not
+// finite and > 0, or a structured spectrum (naming d: derived for isotropic inputs only).
 model::ModelParams informed_finite_d_equivalent(const model::ModelParams& p, double d);
 // The errors of that model as the informed model reports them: train_inf = train_g / d,
 // gen_inf = gen_g / d, train_g = gen_g = 0, gen_h1 = gen_f.

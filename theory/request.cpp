@@ -72,6 +72,9 @@ void TheoryRequest::validate() const {
       break;
     case TheoryVariant::kInformedFiniteD:
       if (!(d > 0)) bad_d(d, "must be > 0");
+      if (model.structured())
+        bad_d(d, "the finite-d version of an {informed} direction is derived for isotropic inputs only, not with {spectrum} = " +
+                     model.spectrum + " (0: the limit)");
       if (varpi_average)
         throw model::InvalidParameter("varpi_average", "varpi_average: not with an {informed} direction at a finite {d}");
       break;

@@ -64,10 +64,6 @@ numerics::DampedNewtonOptions SaddlePointOptions::inner_newton() const {
 
 void validate_theory_model(const model::ModelParams& params, const SaddlePointOptions& options) {
   if (!params.structured()) return;
-  if (params.has_informed())
-    throw model::InvalidParameter("informed", "informed = " + params.informed + ": informed directions are derived for "
-                                              "isotropic inputs only, not with {spectrum} = " + params.spectrum +
-                                              " (docs/theory/structured.md, open doubt 5)");
   if (options.traces != TraceMethod::kDeterministic)
     throw model::InvalidParameter("traces", "traces = sampled: the sampled traces draw isotropic inputs; with {spectrum} = " +
                                                 params.spectrum + " use the deterministic traces");

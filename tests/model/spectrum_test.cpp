@@ -330,7 +330,7 @@ TEST_CASE("spectrum cli: every bad spectrum input exits 2 with one line naming t
       {"theory --spectrum nonsense", "--spectrum"},
       {"curve --sweep powerlaw_a=0:1:3 --output " + csv, "--sweep powerlaw_a=1"},
       {"curve --sweep alignment=0:2:3 --spectrum powerlaw:0.5 --output " + csv, "--sweep alignment=1"},
-      {"theory --spectrum powerlaw:0.5 --informed oracle", "--informed"},
+      {"theory --spectrum powerlaw:0.5 --informed oracle --d 640", "--d"},
   };
   for (const auto& c : cases) {
     const auto r = srf_test::run_exe(c.args);

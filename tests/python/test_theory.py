@@ -47,6 +47,17 @@ def test_theory_informed_oracle_finite_d_equals_cli_json():
     assert py.variant == "finite-d"
 
 
+def test_theory_informed_with_structured_inputs_equals_cli_json():
+    # docs/theory/structured.md [S.13]: the oracle's t = |theta0| -> tau, so t2_inf = tau^2.
+    py = srf.theory(p_over_n=1.5, lam=1e-2, informed="oracle", spectrum="twolevel:0.05,20", alignment=1)
+    cli = cli_json("theory", "--p-over-n", "1.5", "--lambda", "1e-2", "--informed", "oracle", "--spectrum",
+                   "twolevel:0.05,20", "--alignment", "1")
+    same(py.to_dict(), cli)
+    c = 1 / (0.05 * 20 + 0.95)  # the two levels are 20 c and c (mean 1)
+    tau2 = (0.05 * 20 * c + 0.95 * c) / (0.05 * (20 * c) ** 2 + 0.95 * c ** 2)  # E[s] / E[s^2] at b = 1
+    assert py.order_parameters["t2_inf"] == pytest.approx(tau2, rel=1e-12)
+
+
 def test_theory_unit_sketch_at_finite_d_equals_cli_json():
     py = srf.theory(p_over_n=2, lam=1e-6, k=1, varpi=[1], sketch_scale="unit", d=640)
     same(py.to_dict(), cli_json("theory", "--p-over-n", "2", "--lambda", "1e-6", "--k", "1", "--varpi", "1",

@@ -63,6 +63,25 @@ class CoreTraces {
                                      Eigen::MatrixXd& dGamma_t) const {
     teacher_derivative(Y, Eigen::MatrixXd::Zero(Y.rows(), Y.cols()), dDelta, dGamma, dGamma_t);
   }
+
+  // An input-space unit direction (the informed direction, docs/theory/structured.md [S.13]) sees
+  // Theta G Theta^T / d through Gamma_s averaged over its own coordinate weights, with no row
+  // weight s: E_t[Gamma_s] (the teacher law: the cross with u), E_v[Gamma_s] (the direction law
+  // mu_v(ds) = s^b mu(ds) / E[s^b] of theta0 / |theta0|) and E_s[Gamma_s] (a direction uniform on
+  // the sphere). Isotropic inputs: all three are Gamma.
+  struct DirectionTraces {
+    Eigen::MatrixXd t, v, u;
+  };
+  virtual DirectionTraces direction_traces() const { return {Gamma(), Gamma(), Gamma()}; }
+  // Their derivatives (S13.3) along (X_C, X_M), or with row_weight along the row weight Y = X_C
+  // of (S6.3) (X_M unused). Isotropic: Gamma^X (Gamma^Y) for all three.
+  virtual DirectionTraces direction_derivative(const Eigen::MatrixXd& XC, const Eigen::MatrixXd& XM,
+                                               bool row_weight) const {
+    Eigen::MatrixXd dDelta, dGamma, dGamma_t;
+    if (row_weight) row_weight_derivative(XC, dDelta, dGamma, dGamma_t);
+    else derivative(XC, XM, dDelta, dGamma);
+    return {dGamma, dGamma, dGamma};
+  }
 };
 
 // k sketch directions, gamma = d/p, radial nodes per panel of the zeta quadrature, and the

@@ -43,18 +43,24 @@ SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters&
   // Per block (a, b): the teacher's Gamma_t^X (for A_X = -g^T Gamma_t^X g) and
   // V^X = (gamma/alpha)[K1 Gamma^X K1 + Ks o Delta^X] with the uniform Gamma^X, for
   // X = (K1_a K1_b E_ab, Ks_ab E_ab), E_ab = (e_a e_b^T + e_b e_a^T)/2 [D.4.3]-[D.4.4], (S5.5).
-  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma_t, MatrixXd& dV) {
+  // With an informed direction, also the direction traces' derivatives along X (S13.3).
+  const bool informed = p.has_informed();
+  if (informed) dir_ = traces.direction_traces();
+  auto perturb = [&](const MatrixXd& XC, const MatrixXd& XM, MatrixXd& dGamma_t, MatrixXd& dV,
+                     CoreTraces::DirectionTraces& dDir) {
     MatrixXd dDelta, dGamma;
     traces.teacher_derivative(XC, XM, dDelta, dGamma, dGamma_t);
     dV = ga * (K1 * dGamma * K1 + Ks.cwiseProduct(dDelta));
+    if (informed) dDir = traces.direction_derivative(XC, XM, false);
   };
   dGamma_.assign(K * K, MatrixXd());
   dV_.assign(K * K, MatrixXd());
+  dDir_.assign(K * K, CoreTraces::DirectionTraces());
   for (int a = 0; a < K; ++a)
     for (int b = 0; b < K; ++b) {
       MatrixXd E = MatrixXd::Zero(K, K);
       E(a, b) += 0.5, E(b, a) += 0.5;
-      perturb(K1v(a) * K1v(b) * E, Ks(a, b) * E, dGamma_[a + b * K], dV_[a + b * K]);
+      perturb(K1v(a) * K1v(b) * E, Ks(a, b) * E, dGamma_[a + b * K], dV_[a + b * K], dDir_[a + b * K]);
     }
   // L_2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd with B_ab = -V^X_ab (4.5), column-major in (a, b).
   const int K2 = K * K;
@@ -69,12 +75,13 @@ SecondLevel::SecondLevel(const OuterEquation& outer, const BlockOrderParameters&
   // Second moments for the full-gradient error [D.6]: X = (E_00, 0) gives w^T P w, X = (0, E_00) |w|^2.
   MatrixXd E00 = MatrixXd::Zero(K, K), Z = MatrixXd::Zero(K, K);
   E00(0, 0) = 1.0;
-  perturb(E00, Z, dGamma_P_, dV_P_);
-  perturb(Z, E00, dGamma_I_, dV_I_);
+  perturb(E00, Z, dGamma_P_, dV_P_, dDir_P_);
+  perturb(Z, E00, dGamma_I_, dV_I_, dDir_I_);
   // w^T P w with the Euclidean P: the row-weight perturbation Y = E_00 (S6.3) (isotropic: = (E_00, 0)).
   MatrixXd dDelta_E, dGamma_E;
   traces.row_weight_derivative(E00, dDelta_E, dGamma_E, dGamma_E_);
   dV_E_ = ga * (K1 * dGamma_E * K1 + Ks.cwiseProduct(dDelta_E));
+  if (informed) dDir_E_ = traces.direction_derivative(E00, Z, true);
 }
 
 model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
@@ -108,20 +115,38 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   }
   const MatrixXd& R = R_;
   const VectorXd g0 = K1.asDiagonal() * (R * c);
-  // Informed direction [I.2]-[I.3]: g -> g + t^2 delta e_0, and the part of u orthogonal to theta0
-  // adds -(1 - t^2) t^2 delta^2 Gamma^X_00 to every second moment (zero without one).
-  const double m0 = (Gamma_ * g0)(0);
-  const InformedShift inf = informed_shift(p, sig, phi, m0, Gamma_(0, 0), outer_.rescaled() ? p.lambda : 1.0);
-  VectorXd g = g0;
-  g(0) += inf.t2 * inf.delta;
-  const double perp = (1.0 - inf.t2) * inf.t2 * inf.delta * inf.delta;
-  const VectorXd Gg = Gamma_ * g;
-  // F_ab = c_a c_b - c_b K1_a (Gamma g)_a - c_a K1_b (Gamma g)_b + A_ab, A_ab = -g^T Gamma^X_ab g.
+  // Informed direction [I.2], (S13.4)-(S13.6): w = w_0 + eps G a, a = Theta^T u / sqrt d, with
+  // u = cos theta0 / |theta0| + sin u_perp (u_perp uniform on the sphere orthogonal to theta0):
+  //   a^T G D_b u = (cos / tau) E_t[Gamma_s]_0b,   a^T G a = cos^2 E_v[Gamma_s]_00 + sin^2 E_s[Gamma_s]_00,
+  //   u_E^T G a = cos tau E_v[Gamma_s]_00,
+  // and along every perturbation X the same with the derivatives, so each second moment
+  // w^T Sigma_X w gains -2 eps (cos / tau) (E_t[Gamma_s^X] g)_0 - eps^2 (a^T G a)^X.
+  const double tau2 = outer_.tau2(), tau = std::sqrt(tau2);
+  VectorXd ell = VectorXd::Zero(K);  // a^T G D_b u
+  double Gaa = 0, eps = 0, cosine = 0, cos2 = 0, uE_a = 0;
+  InformedShift inf;
+  if (p.has_informed()) {
+    cos2 = informed_cos_sq(p, phi);
+    cosine = std::sqrt(cos2);
+    ell = (cosine / tau) * dir_.t.row(0).transpose();
+    Gaa = cos2 * dir_.v(0, 0) + (1.0 - cos2) * dir_.u(0, 0);
+    uE_a = cosine * tau * dir_.v(0, 0);
+    inf = informed_shift(p, sig, phi, tau2, {Gaa, ell.dot(g0)}, outer_.rescaled() ? p.lambda : 1.0);
+    eps = inf.epsilon;
+  }
+  const VectorXd& g = g0;
+  // The informed sources of a second moment along X (zero without an informed direction).
+  auto informed_source = [&](const CoreTraces::DirectionTraces& dD) {
+    if (eps == 0.0) return 0.0;
+    return -2.0 * eps * (cosine / tau) * dD.t.row(0).dot(g) - eps * eps * (cos2 * dD.v(0, 0) + (1.0 - cos2) * dD.u(0, 0));
+  };
+  const VectorXd Gg = Gamma_ * g + eps * ell;  // u^T D_a w
+  // F_ab = c_a c_b - c_b K1_a (u^T D_a w) - c_a K1_b (u^T D_b w) + A_ab, A_ab = -g^T Gamma^X_ab g + informed.
   MatrixXd F(K, K);
   for (int a = 0; a < K; ++a)
     for (int b = 0; b < K; ++b)
-      F(a, b) = c(a) * c(b) - c(b) * K1(a) * Gg(a) - c(a) * K1(b) * Gg(b) - g.dot(dGamma_[a + b * K] * g) -
-                perp * dGamma_[a + b * K](0, 0);
+      F(a, b) = c(a) * c(b) - c(b) * K1(a) * Gg(a) - c(a) * K1(b) * Gg(b) - g.dot(dGamma_[a + b * K] * g) +
+                informed_source(dDir_[a + b * K]);
   // E_lin = F + L_2(E_lin + N)  <=>  (I - L_2) E_lin = F + L_2(N)   (4.5).
   const VectorXd rhs =
       Eigen::Map<const VectorXd>(F.data(), K2) + response_matrix_ * Eigen::Map<const VectorXd>(N.data(), K2);
@@ -147,11 +172,11 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   // with E[w^T Sigma_X w] = -g^T Gamma_t^X g - sum_cd (R (E_lin + N) R)_cd V^X_cd; the Euclidean overlaps
   // m_E = u_E^T w, q_E = w^T P w equal m = u^T w and q_s = w^T P_Sigma w for isotropic inputs.
   const MatrixXd RER = R * (Elin + N) * R;
-  const double wPw = -g.dot(dGamma_P_ * g) - perp * dGamma_P_(0, 0) - RER.cwiseProduct(dV_P_).sum();
-  const double ww = -g.dot(dGamma_I_ * g) - perp * dGamma_I_(0, 0) - RER.cwiseProduct(dV_I_).sum();
-  const double wPEw = -g.dot(dGamma_E_ * g) - perp * dGamma_E_(0, 0) - RER.cwiseProduct(dV_E_).sum();
+  const double wPw = -g.dot(dGamma_P_ * g) + informed_source(dDir_P_) - RER.cwiseProduct(dV_P_).sum();
+  const double ww = -g.dot(dGamma_I_ * g) + informed_source(dDir_I_) - RER.cwiseProduct(dV_I_).sum();
+  const double wPEw = -g.dot(dGamma_E_ * g) + informed_source(dDir_E_) - RER.cwiseProduct(dV_E_).sum();
   const double uw = Gg(0);  // u^T w, u = Theta^T Sigma theta0 / sqrt(d)
-  const double uEw = (Gamma_E_ * g)(0);  // u_E^T w, u_E = Theta^T theta0 / sqrt(d)
+  const double uEw = (Gamma_E_ * g)(0) + eps * uE_a;  // u_E^T w, u_E = Theta^T theta0 / sqrt(d)
   // A teacher without a useful gradient (sign): its a.e. derivative is 0, so grad phi = 0 a.e.
   // and gen_grad = E|grad f|^2; Stein's mu_1 = E xi phi (nonzero for sign) is not E phi' there.
   const double mu1_grad = model::activation(outer_.params().teacher).has_useful_gradient ? mu1 : 0.0;

@@ -36,6 +36,11 @@ class SecondLevel {
   // The same for X = (E^(00), 0) (w^T P_Sigma w), X = (0, E^(00)) (|w|^2) [D.6], and the row weights
   // Y = E^(00) (w^T P w, the Euclidean P = Theta^T Theta / d, (S6.3)).
   Eigen::MatrixXd dGamma_P_, dV_P_, dGamma_I_, dV_I_, dGamma_E_, dV_E_;
+  // An informed direction (docs/theory/structured.md [S.13]): the direction traces at the point and
+  // their derivatives along the same perturbations (per block, then P, I and the row weight E).
+  CoreTraces::DirectionTraces dir_;
+  std::vector<CoreTraces::DirectionTraces> dDir_;
+  CoreTraces::DirectionTraces dDir_P_, dDir_I_, dDir_E_;
   // The response of the fit to its own residual, L_2(Y)_ab = sum_cd (R Y R)_cd (B_ab)_cd with
   // B_ab = -V^X_ab [D.4.5], as a K^2 x K^2 matrix, and the LU of I - L_2.
   Eigen::MatrixXd response_matrix_;

@@ -33,6 +33,9 @@ struct BlockTables {
   double mS0[2][2] = {}, mS1[2][2] = {}, mU2[2][2] = {};  // E_s[S_a S_b], E_s[s S_a S_b], E_s[s^2 S_a S_b]
   double tS1[2][2] = {}, tU2[2][2] = {};                  // E_t[s S_a S_b], E_t[s^2 S_a S_b]
   double e1[2] = {}, t1[2] = {}, t0[2] = {};              // E_s[s S_a], E_t[s S_a], E_t[S_a]
+  // The direction traces (S13.2)-(S13.3): E_L[S_a], E_L[S_a S_b], E_L[s S_a S_b] for L = t, v, s.
+  double e0[2] = {}, v0[2] = {};                          // E_s[S_a], E_v[S_a]
+  double tS0[2][2] = {}, vS0[2][2] = {}, vS1[2][2] = {};  // E_t[S_a S_b], E_v[S_a S_b], E_v[s S_a S_b]
 };
 
 class StructuredTraces final : public CoreTraces {
@@ -88,6 +91,17 @@ class StructuredTraces final : public CoreTraces {
     dGamma = mS1_.cwiseProduct(dDelta) - mG1_.cwiseProduct(Y);
     dGamma_t = tS1_.cwiseProduct(dDelta) - tG1_.cwiseProduct(Y);
   }
+  DirectionTraces direction_traces() const override { return direction_; }
+  // (S13.3): E_L[Gamma_s^X] = E_L[S_s Delta^X S_s] - E_L[s Gamma_s X_C Gamma_s] along (X_C, X_M), and
+  // E_L[S_s Delta^Y S_s] - E_L[Gamma_s Y Gamma_s] along the row weight Y, for L = t, v, s.
+  DirectionTraces direction_derivative(const MatrixXd& XC, const MatrixXd& XM, bool row_weight) const override {
+    const MatrixXd dDelta = solve_delta(row_weight ? MatrixXd(mS0_.cwiseProduct(XC)) : MatrixXd(XM + mS1_.cwiseProduct(XC)));
+    if (row_weight)
+      return {tS0_.cwiseProduct(dDelta) - tG0_.cwiseProduct(XC), vS0_.cwiseProduct(dDelta) - vG0_.cwiseProduct(XC),
+              mS0_.cwiseProduct(dDelta) - mG0_.cwiseProduct(XC)};
+    return {tS0_.cwiseProduct(dDelta) - tG1_.cwiseProduct(XC), vS0_.cwiseProduct(dDelta) - vG1_.cwiseProduct(XC),
+            mS0_.cwiseProduct(dDelta) - mG1_.cwiseProduct(XC)};
+  }
 
  private:
   BlockAverages averages(double x0, double x1) const;
@@ -111,6 +125,8 @@ class StructuredTraces final : public CoreTraces {
   // Level 2 at the prepared point: the K x K expansions of the block tables, and I - L.
   MatrixXd Delta_, Gamma_, Gamma_t_, Gamma_tE_, T_;
   MatrixXd mS0_, mS1_, mG1_, mG2_, tS1_, tG1_, tG2_;
+  DirectionTraces direction_;
+  MatrixXd tS0_, vS0_, tG0_, vG0_, mG0_, vG1_;
   Eigen::PartialPivLU<MatrixXd> lu_;
 };
 
@@ -204,7 +220,7 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
   const bool live[2] = {c[0] > 0.0, nb == 2 && c[1] > 0.0};
   BlockTables t;
   for (std::size_t i = 0; i < law.size(); ++i) {
-    const double w = law.w[i], wt = law.wt[i];
+    const double w = law.w[i], wt = law.wt[i], wv = law.wv[i];
     double S[2] = {1.0, 1.0}, sS[2] = {0.0, 0.0};
     for (int a = 0; a < nb; ++a)
       if (live[a]) {
@@ -218,8 +234,13 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
       }
     for (int a = 0; a < nb; ++a) {
       if (live[a]) t.e1[a] += w * sS[a], t.t1[a] += wt * sS[a], t.t0[a] += wt * S[a];
+      if (live[a]) t.e0[a] += w * S[a], t.v0[a] += wv * S[a];
       for (int b = a; b < nb; ++b) {
         t.mS0[a][b] += w * S[a] * S[b];
+        t.tS0[a][b] += wt * S[a] * S[b];
+        t.vS0[a][b] += wv * S[a] * S[b];
+        if (live[a]) t.vS1[a][b] += wv * sS[a] * S[b];
+        else if (live[b]) t.vS1[a][b] += wv * sS[b] * S[a];
         // E_s[s S_a S_b] through a live block's s S (finite at s = +inf).
         if (live[a]) t.mS1[a][b] += w * sS[a] * S[b];
         else if (live[b]) t.mS1[a][b] += w * sS[b] * S[a];
@@ -232,11 +253,14 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
     }
   }
   for (int a = 0; a < nb; ++a) {
-    if (!live[a]) t.e1[a] = 1.0, t.t0[a] = 1.0;  // E_s[s] = 1, E_t[1] = 1
+    if (!live[a]) t.e1[a] = 1.0, t.t0[a] = 1.0, t.e0[a] = 1.0, t.v0[a] = 1.0;  // E_s[s] = 1, E_L[1] = 1
     for (int b = a; b < nb; ++b) {
       if (!live[a] && !live[b]) t.mS1[a][b] = 1.0;  // E_s[s]
+      // E_v[s] = E[s^(b+1)] / E[s^b] = 1 / tau^2 (S13.1).
+      if (!live[a] && !live[b]) t.vS1[a][b] = 1.0 / law.tau2;
       t.mS0[b][a] = t.mS0[a][b], t.mS1[b][a] = t.mS1[a][b], t.mU2[b][a] = t.mU2[a][b];
       t.tS1[b][a] = t.tS1[a][b], t.tU2[b][a] = t.tU2[a][b];
+      t.tS0[b][a] = t.tS0[a][b], t.vS0[b][a] = t.vS0[a][b], t.vS1[b][a] = t.vS1[a][b];
     }
   }
   return t;
@@ -271,6 +295,13 @@ void StructuredTraces::prepare(double lambda, const MatrixXd& C, const MatrixXd&
   Gamma_ = diagonal(t.e1);     // E_s[s Gamma_s] (S3.3)
   Gamma_t_ = diagonal(t.t1);   // E_t[s Gamma_s] (S5.1)
   Gamma_tE_ = diagonal(t.t0);  // E_t[Gamma_s] (S6.2)
+  direction_ = {Gamma_tE_, diagonal(t.v0), diagonal(t.e0)};  // E_t, E_v, E_s of Gamma_s (S13.2)
+  tS0_ = pairs(t.tS0, false, false);
+  vS0_ = pairs(t.vS0, false, false);
+  tG0_ = pairs(t.tS0, false, true);  // E_t[Gamma_a Gamma_b]
+  vG0_ = pairs(t.vS0, false, true);  // E_v[Gamma_a Gamma_b]
+  mG0_ = pairs(t.mS0, false, true);  // E_s[Gamma_a Gamma_b]
+  vG1_ = pairs(t.vS1, false, true);  // E_v[s Gamma_a Gamma_b]
   mS0_ = pairs(t.mS0, false, false);
   mS1_ = pairs(t.mS1, false, false);
   mG1_ = pairs(t.mS1, false, true);  // E_s[s Gamma_a Gamma_b]
