@@ -244,19 +244,24 @@ TEST_CASE("structured: sensitivities agree with 5-point finite differences of th
     Point c;
     std::string spectrum;
     double b;
+    std::string informed = "none";  // with an informed direction ([S.13]) too
   };
   const Case cases[] = {{{"tanh", "tanh", 0.5, 0.8, 1e-2, 0, 1.0, 0.0, 0.0}, "powerlaw:0.6", 0.0},
                         {{"relu", "tanh", 2.0, 0.8, 1e-2, 1, 0.7, 0.1, 0.0}, "twolevel:0.05,20", 1.0},
                         {{"relu", "erf", 3.0, 0.8, 3e-2, 2, 1.5, 0.0, 0.0}, "file:" + file.path, -1.0},
-                        {{"relu", "tanh", 2.0, 0.8, 1e-2, 1, 0.0, 0.1, 0.0}, "powerlaw:0.3", 1.0}};
+                        {{"relu", "tanh", 2.0, 0.8, 1e-2, 1, 0.0, 0.1, 0.0}, "powerlaw:0.3", 1.0},
+                        {{"tanh", "tanh", 1.5, 0.8, 5e-2, 1, 1.0, 0.0, 0.0}, "twolevel:0.05,20", -1.0, "estimated"},
+                        {{"relu", "tanh", 0.7, 0.8, 1e-2, 0, 1.0, 0.1, 0.0}, "powerlaw:0.4", 0.5, "oracle"}};
   auto five_point = [](const std::function<double(double)>& f, double x, double h) {
     const double t = std::log(x);
     auto g = [&](double dt) { return f(std::exp(t + dt)); };
     return (8.0 * (g(h) - g(-h)) - (g(2 * h) - g(-2 * h))) / (12.0 * h) / x;
   };
   for (const Case& cs : cases) {
-    const ModelParams p = params(cs.c, cs.spectrum, cs.b);
-    INFO(cs.spectrum << " b=" << cs.b << " k=" << p.k << " beta=" << p.beta);
+    ModelParams p = params(cs.c, cs.spectrum, cs.b);
+    p.informed = cs.informed;
+    p.delta_u = 0.05;
+    INFO(cs.spectrum << " b=" << cs.b << " k=" << p.k << " beta=" << p.beta << " informed=" << cs.informed);
     srf::theory::TheoryRequest req;
     req.model = p;
     req.sensitivities = true;
