@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -189,78 +191,65 @@ TEST_CASE("simulator (informed): exact and sampled gen_inf agree within the test
   CHECK(exact.population_truncation_bound.gen_inf <= 1e-8);
 }
 
-TEST_CASE("simulator (informed): the estimated direction's overlap follows the BBP limit [I.4]") {
-  // Mean of t^2 = (u . theta0)^2 over 24 independent draws (d = 320, n_u = 800, c = d/n_u = 0.4)
-  // against theory::informed_overlap_sq: above the transition within 4 standard errors plus
-  // 0.03 (finite-size bias); below it the overlap of a direction carrying no
-  // information, O(1/d), stays under 0.05.
-  model::ModelParams params;
-  params.teacher = "tanh";
-  params.gamma = 0.8;
-  params.informed = "estimated";
-  params.alpha_u = 2.0;
-  const auto phi = model::gaussian_constants(model::activation("tanh"));
-  const int p = 400, draws = 24;
-  for (double delta_u : {0.2, 0.45, 2.0}) {
-    params.delta_u = delta_u;
-    const double theory_t2 = theory::informed_overlap_sq(params, phi);
-    double sum = 0, sum2 = 0;
-    for (int s = 0; s < draws; ++s) {
-      simulation::NormalRng rng(simulation::stream_seed(99, static_cast<std::uint64_t>(s), 0));
-      VectorXd theta0(320);
-      rng.fill_rows(theta0);
-      theta0 /= theta0.norm();
-      const VectorXd u = simulation::informed_direction(params, theta0, p, rng);
-      const double t2 = u.dot(theta0) * u.dot(theta0);
-      sum += t2, sum2 += t2 * t2;
-    }
-    const double mean = sum / draws, se = std::sqrt((sum2 / draws - mean * mean) / (draws - 1));
-    INFO("seed 99, delta_u " << delta_u << ": mean t^2 " << mean << " +- " << se << ", theory " << theory_t2);
-    MESSAGE("BBP, d = 320, n_u = 800, delta_u " << delta_u << ": mean t^2 " << mean << " +- " << se << ", limit "
-                                                << theory_t2);
-    if (theory_t2 > 0) CHECK(std::fabs(mean - theory_t2) <= 4 * se + 0.03);
-    else CHECK(mean < 0.05);
-  }
-}
+namespace {
 
-TEST_CASE("simulator (informed): with structured inputs the estimated direction's cosine follows the BBP limit at ell = tau^2 E phi'^2 / Delta_u") {
-  // docs/theory/structured.md (S13.5): the spike of the gradient samples is |theta0|^2 E phi'^2 with
-  // |theta0|^2 -> tau^2, against isotropic noise Delta_u I. twolevel:0.1,10 with b = 1 (tau^2 = 0.331,
-  // the teacher in the strong subspace), theta0 drawn as the simulator draws it (s^(b/2) g, scaled to
-  // theta0^T Sigma theta0 = 1), d = 320, n_u = 800; cos^2 = (u . theta0)^2 / |theta0|^2 over 24 draws
-  // against theory::informed_cos_sq, as in the isotropic test above.
-  model::ModelParams params;
-  params.teacher = "tanh";
-  params.gamma = 0.8;
-  params.informed = "estimated";
-  params.alpha_u = 2.0;
-  params.spectrum = "twolevel:0.1,10";
-  params.alignment = 1.0;
-  const auto phi = model::gaussian_constants(model::activation("tanh"));
-  const std::vector<double> s = model::finite_spectrum(model::parse_spectrum(params.spectrum), 320);
-  const int p = 400, draws = 24;
-  for (double delta_u : {0.05, 0.1, 1.0}) {
+// The mean of cos^2 = (u . theta0)^2 / |theta0|^2 over 24 draws of the estimated direction (d = 320,
+// p = 400, so n_u = alpha_u p) against theory::informed_cos_sq, per Delta_u: above the BBP transition
+// within 4 standard errors plus 0.03 (finite-size bias); below it the overlap of a direction carrying
+// no information, O(1/d), stays under 0.05. theta0 is drawn as the simulator draws it: s^(b/2) g,
+// scaled to theta0^T Sigma theta0 = 1 (isotropic: |theta0| = 1, cos^2 = t^2).
+void check_bbp(model::ModelParams params, std::uint64_t seed, std::initializer_list<double> delta_us) {
+  const auto phi = model::gaussian_constants(model::activation(params.teacher));
+  const int d = 320, p = 400, draws = 24;
+  const std::vector<double> s = model::finite_spectrum(model::parse_spectrum(params.spectrum), d);
+  for (double delta_u : delta_us) {
     params.delta_u = delta_u;
     const double theory_c2 = theory::informed_cos_sq(params, phi);
     double sum = 0, sum2 = 0;
     for (int k = 0; k < draws; ++k) {
-      simulation::NormalRng rng(simulation::stream_seed(98, static_cast<std::uint64_t>(k), 0));
-      VectorXd theta0(320);
+      simulation::NormalRng rng(simulation::stream_seed(seed, static_cast<std::uint64_t>(k), 0));
+      VectorXd theta0(d);
       rng.fill_rows(theta0);
       double norm2 = 0;
-      for (int r = 0; r < 320; ++r) theta0[r] *= std::sqrt(s[r]), norm2 += s[r] * theta0[r] * theta0[r];
+      for (int r = 0; r < d; ++r) theta0[r] *= std::pow(s[r], params.alignment / 2), norm2 += s[r] * theta0[r] * theta0[r];
       theta0 /= std::sqrt(norm2);
       const VectorXd u = simulation::informed_direction(params, theta0, p, rng);
       const double c2 = u.dot(theta0) * u.dot(theta0) / theta0.squaredNorm();
       sum += c2, sum2 += c2 * c2;
     }
     const double mean = sum / draws, se = std::sqrt((sum2 / draws - mean * mean) / (draws - 1));
-    INFO("seed 98, delta_u " << delta_u << ": mean cos^2 " << mean << " +- " << se << ", theory " << theory_c2);
-    MESSAGE("BBP structured, d = 320, n_u = 800, delta_u " << delta_u << ": mean cos^2 " << mean << " +- " << se
-                                                           << ", limit " << theory_c2);
+    INFO("seed " << seed << ", " << params.spectrum << ", delta_u " << delta_u << ": mean cos^2 " << mean << " +- "
+                 << se << ", theory " << theory_c2);
+    MESSAGE("BBP, " << params.spectrum << " b = " << params.alignment << ", d = 320, n_u = " << params.alpha_u * p
+                    << ", delta_u " << delta_u << ": mean cos^2 " << mean << " +- " << se << ", limit " << theory_c2);
     if (theory_c2 > 0) CHECK(std::fabs(mean - theory_c2) <= 4 * se + 0.03);
     else CHECK(mean < 0.05);
   }
+}
+
+model::ModelParams estimated_tanh() {
+  model::ModelParams params;
+  params.teacher = "tanh";
+  params.gamma = 0.8;
+  params.informed = "estimated";
+  params.alpha_u = 2.0;  // n_u = 800, c = d / n_u = 0.4
+  return params;
+}
+
+}  // namespace
+
+TEST_CASE("simulator (informed): the estimated direction's overlap follows the BBP limit [I.4]") {
+  check_bbp(estimated_tanh(), 99, {0.2, 0.45, 2.0});
+}
+
+TEST_CASE("simulator (informed): with structured inputs the estimated direction's cosine follows the BBP limit at ell = tau^2 E phi'^2 / Delta_u") {
+  // docs/theory/structured.md (S13.5): the spike of the gradient samples is |theta0|^2 E phi'^2 with
+  // |theta0|^2 -> tau^2, against isotropic noise Delta_u I. twolevel:0.1,10 with b = 1 (tau^2 = 0.331,
+  // the teacher in the strong subspace).
+  model::ModelParams params = estimated_tanh();
+  params.spectrum = "twolevel:0.1,10";
+  params.alignment = 1.0;
+  check_bbp(params, 98, {0.05, 0.1, 1.0});
 }
 
 TEST_CASE("[slow] simulator (informed): the limit at lambda = 0.1 and the finite-d version at lambda = 1e-3 [I.5]-[I.6]") {

@@ -67,6 +67,25 @@ std::vector<std::pair<std::string, double>> numbers(const TheoryResult& r) {
   return out;
 }
 
+// got against want, name by name: equal names, NaN where want is NaN, else within 1e-10 relative;
+// the largest relative difference and the count of compared numbers accumulate.
+void compare_numbers(const std::vector<std::pair<std::string, double>>& got,
+                     const std::vector<std::pair<std::string, double>>& want, double& worst, int& compared) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(want[i].first);
+    REQUIRE(got[i].first == want[i].first);
+    if (std::isnan(want[i].second)) {
+      CHECK(std::isnan(got[i].second));
+      continue;
+    }
+    const double d = rel(got[i].second, want[i].second);
+    worst = std::max(worst, d);
+    ++compared;
+    CHECK(d <= 1e-10);
+  }
+}
+
 // A spectrum file in the temporary directory, removed at scope exit.
 struct SpectrumFile {
   std::string path;
@@ -117,20 +136,7 @@ TEST_CASE("structured: s = 1 through the spectral path reproduces the isotropic 
                      << " beta=" << c.beta << " " << spectrum << " b=" << b);
         REQUIRE(r.summary.converged());
         CHECK(r.varpi_law.tau2 == doctest::Approx(1.0).epsilon(1e-14));
-        const auto got = numbers(r);
-        REQUIRE(got.size() == want.size());
-        for (std::size_t i = 0; i < want.size(); ++i) {
-          CAPTURE(want[i].first);
-          REQUIRE(got[i].first == want[i].first);
-          if (std::isnan(want[i].second)) {
-            CHECK(std::isnan(got[i].second));
-            continue;
-          }
-          const double d = rel(got[i].second, want[i].second);
-          worst = std::max(worst, d);
-          ++compared;
-          CHECK(d <= 1e-10);
-        }
+        compare_numbers(numbers(r), want, worst, compared);
       }
     }
   }
@@ -171,16 +177,7 @@ TEST_CASE("structured: informed directions at s = 1 through the spectral path re
       INFO(ip.c.sigma << "/" << ip.c.teacher << " p/n=" << ip.c.p_over_n << " k=" << ip.c.k << " " << ip.kind << " "
                       << spectrum);
       REQUIRE(r.summary.converged());
-      const auto got = numbers(r);
-      REQUIRE(got.size() == want.size());
-      for (std::size_t i = 0; i < want.size(); ++i) {
-        CAPTURE(want[i].first);
-        if (std::isnan(want[i].second)) continue;
-        const double d = rel(got[i].second, want[i].second);
-        worst = std::max(worst, d);
-        ++compared;
-        CHECK(d <= 1e-10);
-      }
+      compare_numbers(numbers(r), want, worst, compared);
     }
   }
   std::printf("informed, s = 1 by the spectral path vs the isotropic solver: %d numbers, largest relative difference %.1e\n",
