@@ -71,9 +71,9 @@ SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const S
                                        const SaddlePointState& warm_start = {});
 
 // What the limit theory covers beyond ModelParams::validate(): structured inputs (a spectrum other
-// than isotropic, docs/theory/structured.md) are derived without an informed direction (open doubt 5
-// there) and solved by the deterministic traces (the sampled traces draw an isotropic Theta).
-// Throws model::InvalidParameter naming the field (informed, traces). solve_saddle_point calls it.
+// than isotropic, docs/theory/structured.md, informed directions included [S.13]) are solved by the
+// deterministic traces (the sampled traces draw an isotropic Theta). Throws model::InvalidParameter
+// naming the field (traces). solve_saddle_point calls it.
 void validate_theory_model(const model::ModelParams& params, const SaddlePointOptions& options);
 
 // Convenience: the result alone.
