@@ -75,7 +75,7 @@ std::string describe(const model::ModelParams& p) {
     s += fmt::format(" delta_f={:g} delta_g={:g} rho={:g}", p.delta_f, p.delta_g, p.rho);
   if (p.has_informed()) {
     s += fmt::format(" informed={} beta_inf={:g}", p.informed, p.beta_inf);
-    if (p.informed == "estimated") s += fmt::format(" alpha_u={:g} delta_u={:g}", p.alpha_u, p.delta_u);
+    if (p.estimated_direction()) s += fmt::format(" alpha_u={:g} delta_u={:g}", p.alpha_u, p.delta_u);
   }
   if (p.structured()) s += fmt::format(" spectrum={} alignment={:g}", p.spectrum, p.alignment);
   return s;

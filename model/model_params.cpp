@@ -52,8 +52,8 @@ void ModelParams::validate() const {
   }
   for (double v : varpi)
     if (!std::isfinite(v)) bad("varpi", v, "must be finite");
-  if (informed != "none" && informed != "oracle" && informed != "estimated")
-    throw InvalidParameter("informed", "informed = " + informed + ": must be one of none, oracle, estimated");
+  if (informed != "none" && informed != "oracle" && !estimated_direction())
+    throw InvalidParameter("informed", "informed = " + informed + ": must be one of none, oracle, estimated, estimated_sigma");
   finite_nonnegative("beta_inf", beta_inf);
   finite_positive("alpha_u", alpha_u);
   finite_nonnegative("delta_u", delta_u);

@@ -25,7 +25,8 @@ struct ModelParams {
   // Informed gradient projection (docs/model.md "Informed directions"): one unit direction u
   // beside the k random ones, entering the loss as beta_inf (u.(g_i - grad f(x_i)))^2 / n.
   //   none: no informed direction; oracle: u = theta0/|theta0|; estimated: u = the top
-  //   eigenvector of the empirical covariance of n_u = alpha_u p noisy full-gradient samples.
+  //   eigenvector of the empirical covariance of n_u = alpha_u p noisy full-gradient samples
+  //   (noise Delta_u I); estimated_sigma: the same with noise shaped like the inputs (Delta_u Sigma).
   std::string informed = "none";
   double beta_inf = 1.0;         // weight of the informed term, beta_inf >= 0
   double alpha_u = 1.0;          // n_u / p: gradient samples that estimate u (estimated only)
@@ -39,6 +40,8 @@ struct ModelParams {
   bool structured() const { return spectrum != "isotropic"; }
 
   bool has_informed() const { return informed != "none"; }
+  // An informed direction estimated from gradient samples (estimated or estimated_sigma).
+  bool estimated_direction() const { return informed == "estimated" || informed == "estimated_sigma"; }
 
   // Throws InvalidParameter with a one-line message naming the offending field (as spelled in
   // this struct: "lambda", "delta_f"), its value and the broken rule.

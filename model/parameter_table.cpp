@@ -67,7 +67,8 @@ std::vector<F> make_table() {
       real("delta_g", &P::delta_g, "gradient-label noise variance Delta_g", true),
       real("rho", &P::rho, "correlation of function and gradient noise", true),
       real_list("varpi", &P::varpi, "alignment varpi = V^T theta0, k values"),
-      text("informed", &P::informed, "informed direction: none | oracle (theta0) | estimated (top gradient eigenvector)"),
+      text("informed", &P::informed, "informed direction: none | oracle (theta0) | estimated (top gradient eigenvector, noise Delta_u I) | "
+           "estimated_sigma (the same, noise Delta_u Sigma)"),
       real("beta_inf", &P::beta_inf, "weight of the informed-direction gradient loss", true),
       real("alpha_u", &P::alpha_u, "n_u/p, gradient samples estimating the informed direction", true),
       real("delta_u", &P::delta_u, "noise variance Delta_u of those gradient samples", true),

@@ -66,7 +66,7 @@ MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const Simu
     errors = (d > p ? p * p : 0) + seed_threads * kTile * (d + 4 * p + std::max(p, d));
   }
   double estimate_u = 0;
-  if (params.informed == "estimated") {
+  if (params.estimated_direction()) {
     const double nu = std::max(1.0, std::round(params.alpha_u * p)), m = std::min(nu, d);
     estimate_u = nu * d + 3 * m * m;  // samples, Gram, eigenvectors (+ workspace)
   }

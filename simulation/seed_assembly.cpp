@@ -19,7 +19,7 @@ namespace {
 InformedDraw draw_informed(const model::ModelParams& params, const SeedProblem& pr, int p, NormalRng& inf_rng) {
   InformedDraw inf;
   if (!params.has_informed()) return inf;
-  inf.u = informed_direction(params, pr.theta0, p, inf_rng);
+  inf.u = informed_direction(params, pr.theta0, p, inf_rng, pr.input_variance);
   inf.t = inf.u.dot(pr.theta0);
   inf.a = (inf.u.transpose() * pr.Theta) * (1.0 / std::sqrt(static_cast<double>(pr.Theta.rows())));
   return inf;

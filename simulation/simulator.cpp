@@ -186,9 +186,9 @@ SeedProblem draw_seed_problem(const model::ModelParams& params, const Simulation
 }
 
 Eigen::VectorXd informed_direction(const model::ModelParams& params, const VectorXd& theta0, int p,
-                                   NormalRng& rng) {
+                                   NormalRng& rng, const VectorXd& input_variance) {
   if (params.informed == "oracle") return theta0 / theta0.norm();
-  if (params.informed != "estimated")
+  if (!params.estimated_direction())
     throw std::invalid_argument("informed_direction: informed = " + params.informed + " has no direction");
   const model::Activation& phi = model::activation(params.teacher);
   const Index d = theta0.size();
@@ -200,11 +200,16 @@ Eigen::VectorXd informed_direction(const model::ModelParams& params, const Vecto
     throw model::InvalidParameter("alpha_u", os.str());
   }
   const Index nu = static_cast<Index>(nu_real);
-  const double sd = std::sqrt(params.delta_u);
+  // The noise's standard deviation per coordinate: sqrt(Delta_u), times sqrt(s_j) for estimated_sigma.
+  VectorXd sd = VectorXd::Constant(d, std::sqrt(params.delta_u));
+  if (params.informed == "estimated_sigma" && input_variance.size() > 0) {
+    if (input_variance.size() != d) throw std::invalid_argument("informed_direction: input_variance has the wrong size");
+    sd = sd.cwiseProduct(input_variance.cwiseSqrt());
+  }
   MatrixXd G(nu, d);
   for (Index i = 0; i < nu; ++i) {
     const double dphi = phi.derivative(rng());
-    for (Index j = 0; j < d; ++j) G(i, j) = dphi * theta0[j] + sd * rng();
+    for (Index j = 0; j < d; ++j) G(i, j) = dphi * theta0[j] + sd[j] * rng();
   }
   // The top eigenvector of G^T G (d x d) directly, or through the smaller Gram G G^T.
   VectorXd u;

@@ -5,7 +5,7 @@
 // measure the training errors and the noiseless generalisation errors: exact Gaussian expectations
 // given the draws and w (default), or averages over fresh test inputs. Structured inputs
 // (docs/model.md "Structured inputs"): x ~ N(0, Sigma), Sigma = diag of the spectrum's finite-d
-// family, the teacher aligned by s^(b/2) (SeedProblem below); informed directions are rejected there.
+// family, the teacher aligned by s^(b/2) (SeedProblem below).
 //
 // Cost per seed (N = n(1+k) rows): the pre-activations X Theta (2 n d p flops), the normal
 // equations (N p^2 primal or N^2 p dual, symmetric rank-k updates), one Cholesky
@@ -173,18 +173,19 @@ struct SeedProblem {
 SeedProblem draw_seed_problem(const model::ModelParams& params, const SimulationOptions& options, int seed_index,
                               NormalRng& rng);
 
-// The informed direction u (unit, d entries) of docs/model.md "Informed directions" (isotropic
-// inputs only: simulate and simulate_seed reject informed with a structured spectrum), drawn from
+// The informed direction u (unit, d entries) of docs/model.md "Informed directions", drawn from
 // `rng` (simulate_seed uses the seed's stream kInformedStream, apart from stream 0, so that
 // informed = none draws exactly what it always drew):
 //   oracle:    u = theta0 / |theta0| (no draws);
 //   estimated: n_u = max(1, round(alpha_u p)) samples g_i = phi'(omega_i) theta0 + sqrt(Delta_u) z_i,
-//              omega_i ~ N(0, 1) (the law of theta0 . x with |theta0| = 1), z_i ~ N(0, I_d), drawn
-//              sample by sample (omega_i, then z_i); u = the top eigenvector of (1/n_u) sum g_i g_i^T,
-//              its sign fixed by u . theta0 >= 0 (the loss does not depend on the sign of u).
+//              omega_i ~ N(0, 1) (the law of theta0 . x), z_i ~ N(0, I_d), drawn sample by sample
+//              (omega_i, then z_i); u = the top eigenvector of (1/n_u) sum g_i g_i^T, its sign
+//              fixed by u . theta0 >= 0 (the loss does not depend on the sign of u);
+//   estimated_sigma: the same with the noise sqrt(Delta_u) Sigma^(1/2) z_i, Sigma = diag(input_variance)
+//              (empty: Sigma = I, the same draws and u as estimated).
 // Throws std::invalid_argument for informed = none.
 Eigen::VectorXd informed_direction(const model::ModelParams& params, const Eigen::VectorXd& theta0, int p,
-                                   NormalRng& rng);
+                                   NormalRng& rng, const Eigen::VectorXd& input_variance = Eigen::VectorXd());
 // The stream (of a seed) that draws u and then the n informed label noises.
 inline constexpr std::uint64_t kInformedStream = std::uint64_t{1} << 40;
 

@@ -7,18 +7,54 @@
 
 #include <sobolev_rf/model/activation.hpp>
 #include <sobolev_rf/model/spectral_law.hpp>
+#include <sobolev_rf/theory/spiked_covariance.hpp>
 
 namespace srf::theory {
 
+namespace {
+
+// (S14.1)-(S14.6): the estimated_sigma direction on a structured law.
+SpikedEigenvector sigma_noise_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
+                                        const model::SpectralLaw& law) {
+  return spiked_eigenvector(law, law.tau2 * phi.derivative_second_moment, params.delta_u, params.gamma / params.alpha_u);
+}
+
+}  // namespace
+
 double informed_cos_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
   if (params.informed == "oracle") return 1.0;
-  if (params.informed != "estimated") return 0.0;
+  if (!params.estimated_direction()) return 0.0;
   if (params.delta_u == 0.0) return 1.0;  // every sample is a multiple of theta0
+  if (params.informed == "estimated_sigma" && params.structured())
+    return sigma_noise_direction(params, phi, *model::spectral_law(params.spectrum, params.alignment)).cos2;
   const double tau2 = params.structured() ? model::spectral_law(params.spectrum, params.alignment)->tau2 : 1.0;
   const double ell = tau2 * phi.derivative_second_moment / params.delta_u;  // spike / noise [I.4], (S13.5)
   const double c = params.gamma / params.alpha_u;                           // d / n_u
   if (ell * ell <= c) return 0.0;                                           // below the BBP transition
   return (ell * ell - c) / (ell * (ell + c));
+}
+
+InformedDirection informed_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
+                                     const model::SpectralLaw* law) {
+  InformedDirection d;
+  if (!params.has_informed()) return d;
+  const double tau2 = law ? law->tau2 : 1.0, tau = std::sqrt(tau2);
+  if (params.informed == "estimated_sigma" && law && params.delta_u > 0.0) {
+    const SpikedEigenvector e = sigma_noise_direction(params, phi, *law);
+    d.cos2 = e.cos2;
+    const std::size_t n = law->size();
+    d.t.resize(n), d.v = e.profile, d.u.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      d.t[i] = tau * law->s[i] * e.bilinear[i];  // a^T G D_b u = tau sum_r v_r u_r s_r Gamma_{s_r} (S14.7)
+      d.u[i] = tau * e.bilinear[i];              // u_E^T G a = tau sum_r v_r u_r Gamma_{s_r}
+    }
+    d.c_t = 1.0, d.c_vv = 1.0, d.c_vu = 0.0, d.c_ov = 0.0, d.c_ou = 1.0;
+    return d;
+  }
+  d.cos2 = informed_cos_sq(params, phi);
+  const double cosine = std::sqrt(d.cos2);
+  d.c_t = cosine / tau, d.c_vv = d.cos2, d.c_vu = 1.0 - d.cos2, d.c_ov = cosine * tau, d.c_ou = 0.0;
+  return d;
 }
 
 double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi) {
@@ -28,10 +64,10 @@ double informed_overlap_sq(const model::ModelParams& params, const model::Gaussi
 }
 
 InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
-                             double tau2, const InformedOverlaps& ov, double scale) {
+                             double tau2, double cos2, const InformedOverlaps& ov, double scale) {
   InformedShift s;
   if (!params.has_informed()) return s;
-  s.cos2 = informed_cos_sq(params, phi);
+  s.cos2 = cos2;
   s.t2 = s.cos2 * tau2;
   const double t = std::sqrt(s.t2);
   const double k1 = sigma.kappa_1, mu1 = phi.kappa_1, b = params.beta_inf;

@@ -7,7 +7,10 @@
 // unchanged and level 2 sees the signal field g shifted in its function component.
 #include <sobolev_rf/model/gaussian_equivalence.hpp>
 #include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/model/spectral_law.hpp>
 #include <sobolev_rf/theory/theory_result.hpp>
+
+#include <vector>
 
 namespace srf::theory {
 
@@ -19,8 +22,30 @@ namespace srf::theory {
 //   cos^2 = (ell^2 - c) / (ell (ell + c))  if ell^2 > c,  else 0;   cos^2 = 1 at Delta_u = 0;
 // 0 for informed = none. informed_overlap_sq is t^2 = (u . theta0)^2 = tau^2 cos^2 (isotropic
 // inputs: the two agree). `phi` are the teacher's constants.
+// estimated_sigma (noise Delta_u Sigma, docs/theory/structured.md [S.14]): with isotropic inputs the
+// same as estimated; with a structured spectrum the generalised spiked limit of
+// theory/spiked_covariance.hpp (throws InvalidParameter naming "informed" for an unbounded spectrum).
 double informed_cos_sq(const model::ModelParams& params, const model::GaussianConstants& phi);
 double informed_overlap_sq(const model::ModelParams& params, const model::GaussianConstants& phi);
+
+// The informed direction as the level-2 formulas see it (docs/theory/structured.md (S13.2), (S14.7)).
+// The structured core traces average Gamma_s over three weightings of the spectral law's atoms,
+//   T = sum_i t_i Gamma_{s_i},  V = sum_i v_i Gamma_{s_i},  U = sum_i u_i Gamma_{s_i}
+// (empty weights: the laws mu_t, mu_v and mu of model/spectral_law.hpp; isotropic inputs: all
+// three are Gamma), and the direction's overlaps are the combinations
+//   a^T G D_b u = c_t T_0b,   a^T G a = c_vv V_00 + c_vu U_00,   u_E^T G a = c_ov V_00 + c_ou U_00.
+// oracle and estimated (u = cos v + sin u_perp, u_perp uniform): the three laws, c_t = cos / tau,
+// (c_vv, c_vu) = (cos^2, sin^2), (c_ov, c_ou) = (cos tau, 0) (S13.2). estimated_sigma with a
+// structured spectrum: t_i = tau s_i bilinear_i, v_i = profile_i, u_i = tau bilinear_i of
+// spiked_eigenvector, c_t = 1, (c_vv, c_vu) = (1, 0), (c_ov, c_ou) = (0, 1) (S14.7).
+struct InformedDirection {
+  double cos2 = 0;  // (u . theta0)^2 / |theta0|^2
+  std::vector<double> t, v, u;
+  double c_t = 0, c_vv = 0, c_vu = 0, c_ov = 0, c_ou = 0;
+};
+// `law`: the structured spectral law, or null for isotropic inputs. informed = none: all zero.
+InformedDirection informed_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
+                                     const model::SpectralLaw* law);
 
 // [I.2], (S13.4) The informed term is the rank-one spike beta_inf (t mu_1 - kappa_1 a^T w)^2
 // (a = Theta^T u / sqrt d, t = u . theta0). By Sherman-Morrison the fit is w = w_0 + eps G a with
@@ -43,8 +68,9 @@ struct InformedShift {
   double gen_inf = 0;
   double train_inf = 0;
 };
+// cos2 = informed_cos_sq (or InformedDirection::cos2).
 InformedShift informed_shift(const model::ModelParams& params, const model::GaussianConstants& sigma, const model::GaussianConstants& phi,
-                             double tau2, const InformedOverlaps& overlaps, double scale);
+                             double tau2, double cos2, const InformedOverlaps& overlaps, double scale);
 
 }  // namespace srf::theory
 

@@ -160,6 +160,9 @@ TEST_CASE("structured: informed directions at s = 1 through the spectral path re
       {{"erf", "tanh", 0.7, 1.2, 1e-2, 1, 0.5, 0.0, 0.0}, "estimated", 0.5, 2.0},  // below BBP: t^2 = 0
       {{"relu", "tanh", 3.0, 0.8, 0.0, 1, 1.0, 0.1, 0.0}, "oracle", 1.0, 0.1},
       {{"relu", "tanh", 0.5, 0.8, 0.0, 0, 1.0, 0.1, 0.0}, "estimated", 1.0, 0.3},
+      // Noise Delta_u Sigma [S.14]: at s = 1 the generalised spiked limit is BBP, through explicit weights.
+      {{"tanh", "relu", 2.0, 0.8, 1e-2, 1, 1.0, 0.1, 0.0}, "estimated_sigma", 1.0, 0.1},
+      {{"erf", "tanh", 0.7, 1.2, 1e-2, 0, 0.5, 0.0, 0.0}, "estimated_sigma", 0.5, 2.0},  // below the transition
   };
   double worst = 0;
   int compared = 0;
@@ -248,7 +251,8 @@ TEST_CASE("structured: sensitivities agree with 5-point finite differences of th
                         {{"relu", "erf", 3.0, 0.8, 3e-2, 2, 1.5, 0.0, 0.0}, "file:" + file.path, -1.0},
                         {{"relu", "tanh", 2.0, 0.8, 1e-2, 1, 0.0, 0.1, 0.0}, "powerlaw:0.3", 1.0},
                         {{"tanh", "tanh", 1.5, 0.8, 5e-2, 1, 1.0, 0.0, 0.0}, "twolevel:0.05,20", -1.0, "estimated"},
-                        {{"relu", "tanh", 0.7, 0.8, 1e-2, 0, 1.0, 0.1, 0.0}, "powerlaw:0.4", 0.5, "oracle"}};
+                        {{"relu", "tanh", 0.7, 0.8, 1e-2, 0, 1.0, 0.1, 0.0}, "powerlaw:0.4", 0.5, "oracle"},
+                        {{"tanh", "tanh", 1.5, 0.8, 5e-2, 1, 1.0, 0.0, 0.0}, "file:" + file.path, 1.0, "estimated_sigma"}};
   auto five_point = [](const std::function<double(double)>& f, double x, double h) {
     const double t = std::log(x);
     auto g = [&](double dt) { return f(std::exp(t + dt)); };
@@ -302,6 +306,8 @@ TEST_CASE("structured: what the theory does not cover is rejected naming the fie
   req.d = 640;  // the finite-d version [I.6] is not
   CHECK(field_of([&] { req.validate(); }) == "d");
   CHECK(field_of([&] { srf::theory::informed_finite_d_equivalent(informed, 640); }) == "d");
+  informed.informed = "estimated_sigma";  // noise Delta_u Sigma: an unbounded spectrum has no outlier [S.14]
+  CHECK(field_of([&] { srf::theory::solve_theory(informed); }) == "informed");
   srf::theory::SaddlePointOptions sampled;
   sampled.traces = srf::theory::TraceMethod::kSampled;
   const ModelParams p = params({"tanh", "tanh", 2.0, 0.8, 1e-2, 0, 1.0, 0.0, 0.0}, "twolevel:0.1,5", 0.0);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <sobolev_rf/numerics/damped_newton.hpp>
 #include <sobolev_rf/model/spectral_law.hpp>
@@ -68,7 +69,7 @@ class CoreTraces {
   // Theta G Theta^T / d through Gamma_s averaged over its own coordinate weights, with no row
   // weight s: E_t[Gamma_s] (the teacher law: the cross with u), E_v[Gamma_s] (the direction law
   // mu_v(ds) = s^b mu(ds) / E[s^b] of theta0 / |theta0|) and E_s[Gamma_s] (a direction uniform on
-  // the sphere). Isotropic inputs: all three are Gamma.
+  // the sphere), or the explicit weights of make_structured_traces. Isotropic inputs: all three are Gamma.
   struct DirectionTraces {
     Eigen::MatrixXd t, v, u;
   };
@@ -92,9 +93,16 @@ std::unique_ptr<CoreTraces> make_deterministic_traces(
 // The same for structured inputs (docs/theory/structured.md [S.3]-[S.6]): every trace is a
 // spectral average over `law` (model/spectral_law.hpp), which must outlive the traces; k = 0 solves
 // the scalar Silverstein equation (S3.5) instead of the Marchenko-Pastur closed form.
+// `weights` replace the three laws of the direction traces by explicit weights on the law's atoms
+// (theory/informed.hpp InformedDirection: the estimated_sigma direction, docs/theory/structured.md
+// (S14.7)); an empty vector keeps its law (t: mu_t, v: mu_v, u: mu).
+struct DirectionWeights {
+  std::vector<double> t, v, u;
+};
 std::unique_ptr<CoreTraces> make_structured_traces(
     int k, double gamma, std::shared_ptr<const model::SpectralLaw> law, int radial_nodes_per_panel,
-    const numerics::DampedNewtonOptions& inner_newton = SaddlePointOptions{}.inner_newton());
+    const numerics::DampedNewtonOptions& inner_newton = SaddlePointOptions{}.inner_newton(),
+    DirectionWeights weights = {});
 // One sampled Theta (d x P, d = round(gamma P)) and zeta (P x k), drawn from `seed`.
 std::unique_ptr<CoreTraces> make_sampled_traces(int k, double gamma, int size, std::uint64_t seed);
 

@@ -115,30 +115,29 @@ model::Errors SecondLevel::errors_at(const std::vector<double>& varpi,
   }
   const MatrixXd& R = R_;
   const VectorXd g0 = K1.asDiagonal() * (R * c);
-  // Informed direction [I.2], (S13.4)-(S13.6): w = w_0 + eps G a, a = Theta^T u / sqrt d, with
-  // u = cos theta0 / |theta0| + sin u_perp (u_perp uniform on the sphere orthogonal to theta0):
-  //   a^T G D_b u = (cos / tau) E_t[Gamma_s]_0b,   a^T G a = cos^2 E_v[Gamma_s]_00 + sin^2 E_s[Gamma_s]_00,
-  //   u_E^T G a = cos tau E_v[Gamma_s]_00,
+  // Informed direction [I.2], (S13.4)-(S13.6), (S14.7): w = w_0 + eps G a, a = Theta^T u / sqrt d,
+  // with the direction's overlaps from its traces T, V, U (theory/informed.hpp InformedDirection):
+  //   a^T G D_b u = c_t T_0b,   a^T G a = c_vv V_00 + c_vu U_00,   u_E^T G a = c_ov V_00 + c_ou U_00
+  // (oracle and estimated: c_t = cos / tau, (cos^2, sin^2), (cos tau, 0) on E_t, E_v, E_s of Gamma_s),
   // and along every perturbation X the same with the derivatives, so each second moment
-  // w^T Sigma_X w gains -2 eps (cos / tau) (E_t[Gamma_s^X] g)_0 - eps^2 (a^T G a)^X.
-  const double tau2 = outer_.tau2(), tau = std::sqrt(tau2);
+  // w^T Sigma_X w gains -2 eps c_t (T^X g)_0 - eps^2 (a^T G a)^X.
+  const double tau2 = outer_.tau2();
+  const InformedDirection& dir = outer_.informed();
   VectorXd ell = VectorXd::Zero(K);  // a^T G D_b u
-  double Gaa = 0, eps = 0, cosine = 0, cos2 = 0, uE_a = 0;
+  double Gaa = 0, eps = 0, uE_a = 0;
   InformedShift inf;
   if (p.has_informed()) {
-    cos2 = informed_cos_sq(p, phi);
-    cosine = std::sqrt(cos2);
-    ell = (cosine / tau) * dir_.t.row(0).transpose();
-    Gaa = cos2 * dir_.v(0, 0) + (1.0 - cos2) * dir_.u(0, 0);
-    uE_a = cosine * tau * dir_.v(0, 0);
-    inf = informed_shift(p, sig, phi, tau2, {Gaa, ell.dot(g0)}, outer_.rescaled() ? p.lambda : 1.0);
+    ell = dir.c_t * dir_.t.row(0).transpose();
+    Gaa = dir.c_vv * dir_.v(0, 0) + dir.c_vu * dir_.u(0, 0);
+    uE_a = dir.c_ov * dir_.v(0, 0) + dir.c_ou * dir_.u(0, 0);
+    inf = informed_shift(p, sig, phi, tau2, dir.cos2, {Gaa, ell.dot(g0)}, outer_.rescaled() ? p.lambda : 1.0);
     eps = inf.epsilon;
   }
   const VectorXd& g = g0;
   // The informed sources of a second moment along X (zero without an informed direction).
   auto informed_source = [&](const CoreTraces::DirectionTraces& dD) {
     if (eps == 0.0) return 0.0;
-    return -2.0 * eps * (cosine / tau) * dD.t.row(0).dot(g) - eps * eps * (cos2 * dD.v(0, 0) + (1.0 - cos2) * dD.u(0, 0));
+    return -2.0 * eps * dir.c_t * dD.t.row(0).dot(g) - eps * eps * (dir.c_vv * dD.v(0, 0) + dir.c_vu * dD.u(0, 0));
   };
   const VectorXd Gg = Gamma_ * g + eps * ell;  // u^T D_a w
   // F_ab = c_a c_b - c_b K1_a (u^T D_a w) - c_a K1_b (u^T D_b w) + A_ab, A_ab = -g^T Gamma^X_ab g + informed.

@@ -14,8 +14,11 @@ OuterEquation::OuterEquation(const model::ModelParams& p, const SaddlePointOptio
   if (p.structured()) {
     // Every trace a spectral average [S.3]-[S.6]; the isotropic family keeps the isotropic traces.
     law_ = model::spectral_law(p.spectrum, p.alignment);
-    traces_ = make_structured_traces(p.k, p.gamma, law_, o.radial_nodes_per_panel, o.inner_newton());
+    informed_ = informed_direction(p, phi_, law_.get());
+    traces_ = make_structured_traces(p.k, p.gamma, law_, o.radial_nodes_per_panel, o.inner_newton(),
+                                     {informed_.t, informed_.v, informed_.u});
   } else {
+    informed_ = informed_direction(p, phi_, nullptr);
     traces_ = o.traces == TraceMethod::kSampled
                   ? make_sampled_traces(p.k, p.gamma, o.trace_size, o.trace_seed)
                   : make_deterministic_traces(p.k, p.gamma, o.radial_nodes_per_panel, o.inner_newton());

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include <sobolev_rf/theory/detail/core_traces.hpp>
+#include <sobolev_rf/theory/informed.hpp>
 #include <sobolev_rf/model/gaussian_equivalence.hpp>
 #include <sobolev_rf/model/model_params.hpp>
 #include <sobolev_rf/theory/saddle_point.hpp>
@@ -55,6 +56,8 @@ class OuterEquation {
   // which keep the isotropic traces) and tau^2 = lim |theta0|^2 (1 for isotropic inputs).
   bool structured() const { return law_ != nullptr; }
   double tau2() const { return law_ ? law_->tau2 : 1.0; }
+  // The informed direction's law (theory/informed.hpp; all zero for informed = none), built once.
+  const InformedDirection& informed() const { return informed_; }
 
   const model::ModelParams& params() const { return p_; }
   int k() const { return k_; }
@@ -71,6 +74,7 @@ class OuterEquation {
   int k_, K_;
   model::GaussianConstants sig_, phi_;
   std::shared_ptr<const model::SpectralLaw> law_;
+  InformedDirection informed_;
   std::unique_ptr<CoreTraces> traces_;
   SquareLoss loss_;
   Eigen::VectorXd K1_;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
+#include <vector>
 
 #include <sobolev_rf/numerics/damped_newton.hpp>
 #include <sobolev_rf/theory/detail/core_traces.hpp>
@@ -33,17 +35,23 @@ struct BlockTables {
   double mS0[2][2] = {}, mS1[2][2] = {}, mU2[2][2] = {};  // E_s[S_a S_b], E_s[s S_a S_b], E_s[s^2 S_a S_b]
   double tS1[2][2] = {}, tU2[2][2] = {};                  // E_t[s S_a S_b], E_t[s^2 S_a S_b]
   double e1[2] = {}, t1[2] = {}, t0[2] = {};              // E_s[s S_a], E_t[s S_a], E_t[S_a]
-  // The direction traces (S13.2)-(S13.3): E_L[S_a], E_L[S_a S_b], E_L[s S_a S_b] for L = t, v, s.
-  double e0[2] = {}, v0[2] = {};                          // E_s[S_a], E_v[S_a]
-  double tS0[2][2] = {}, vS0[2][2] = {}, vS1[2][2] = {};  // E_t[S_a S_b], E_v[S_a S_b], E_v[s S_a S_b]
+  // The direction traces (S13.2)-(S13.3): for each of the three weightings L of the atoms
+  // (DirectionWeights; by default mu_t, mu_v, mu) E_L[S_a], E_L[S_a S_b] and E_L[s S_a S_b].
+  struct Direction {
+    double S[2] = {}, SS[2][2] = {}, sSS[2][2] = {};
+  } dir[3];
 };
 
 class StructuredTraces final : public CoreTraces {
  public:
   StructuredTraces(int k, double gamma, std::shared_ptr<const model::SpectralLaw> law, int nodes,
-                   const numerics::DampedNewtonOptions& inner)
-      : k_(k), K_(k + 1), gamma_(gamma), law_(std::move(law)), moments_(k, nodes), inner_(inner) {
+                   const numerics::DampedNewtonOptions& inner, DirectionWeights weights)
+      : k_(k), K_(k + 1), gamma_(gamma), law_(std::move(law)), moments_(k, nodes), inner_(inner),
+        weights_(std::move(weights)) {
     inner_.validate();
+    for (const std::vector<double>* w : {&weights_.t, &weights_.v, &weights_.u})
+      if (!w->empty() && w->size() != law_->size())
+        throw std::invalid_argument("make_structured_traces: direction weights need one entry per atom of the law");
   }
 
   // [S.3] Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e), B = E_s[s C (I + s Delta C)^-1];
@@ -93,14 +101,13 @@ class StructuredTraces final : public CoreTraces {
   }
   DirectionTraces direction_traces() const override { return direction_; }
   // (S13.3): E_L[Gamma_s^X] = E_L[S_s Delta^X S_s] - E_L[s Gamma_s X_C Gamma_s] along (X_C, X_M), and
-  // E_L[S_s Delta^Y S_s] - E_L[Gamma_s Y Gamma_s] along the row weight Y, for L = t, v, s.
+  // E_L[S_s Delta^Y S_s] - E_L[Gamma_s Y Gamma_s] along the row weight Y, for the three weightings L.
   DirectionTraces direction_derivative(const MatrixXd& XC, const MatrixXd& XM, bool row_weight) const override {
     const MatrixXd dDelta = solve_delta(row_weight ? MatrixXd(mS0_.cwiseProduct(XC)) : MatrixXd(XM + mS1_.cwiseProduct(XC)));
-    if (row_weight)
-      return {tS0_.cwiseProduct(dDelta) - tG0_.cwiseProduct(XC), vS0_.cwiseProduct(dDelta) - vG0_.cwiseProduct(XC),
-              mS0_.cwiseProduct(dDelta) - mG0_.cwiseProduct(XC)};
-    return {tS0_.cwiseProduct(dDelta) - tG1_.cwiseProduct(XC), vS0_.cwiseProduct(dDelta) - vG1_.cwiseProduct(XC),
-            mS0_.cwiseProduct(dDelta) - mG1_.cwiseProduct(XC)};
+    MatrixXd out[3];
+    for (int l = 0; l < 3; ++l)
+      out[l] = dS0_[l].cwiseProduct(dDelta) - (row_weight ? dG0_[l] : dG1_[l]).cwiseProduct(XC);
+    return {out[0], out[1], out[2]};
   }
 
  private:
@@ -125,8 +132,10 @@ class StructuredTraces final : public CoreTraces {
   // Level 2 at the prepared point: the K x K expansions of the block tables, and I - L.
   MatrixXd Delta_, Gamma_, Gamma_t_, Gamma_tE_, T_;
   MatrixXd mS0_, mS1_, mG1_, mG2_, tS1_, tG1_, tG2_;
+  // The direction traces and, per weighting, E_L[S_a S_b], E_L[Gamma_a Gamma_b], E_L[s Gamma_a Gamma_b].
+  DirectionWeights weights_;
   DirectionTraces direction_;
-  MatrixXd tS0_, vS0_, tG0_, vG0_, mG0_, vG1_;
+  MatrixXd dS0_[3], dG0_[3], dG1_[3];
   Eigen::PartialPivLU<MatrixXd> lu_;
 };
 
@@ -219,8 +228,12 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
   const int nb = k_ ? 2 : 1;
   const bool live[2] = {c[0] > 0.0, nb == 2 && c[1] > 0.0};
   BlockTables t;
+  // The direction weightings: by default mu_t, mu_v and mu (S13.2), else DirectionWeights.
+  const double* wd[3] = {weights_.t.empty() ? law.wt.data() : weights_.t.data(),
+                         weights_.v.empty() ? law.wv.data() : weights_.v.data(),
+                         weights_.u.empty() ? law.w.data() : weights_.u.data()};
   for (std::size_t i = 0; i < law.size(); ++i) {
-    const double w = law.w[i], wt = law.wt[i], wv = law.wv[i];
+    const double w = law.w[i], wt = law.wt[i];
     double S[2] = {1.0, 1.0}, sS[2] = {0.0, 0.0};
     for (int a = 0; a < nb; ++a)
       if (live[a]) {
@@ -234,13 +247,18 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
       }
     for (int a = 0; a < nb; ++a) {
       if (live[a]) t.e1[a] += w * sS[a], t.t1[a] += wt * sS[a], t.t0[a] += wt * S[a];
-      if (live[a]) t.e0[a] += w * S[a], t.v0[a] += wv * S[a];
+      for (int l = 0; l < 3; ++l) {
+        BlockTables::Direction& D = t.dir[l];
+        const double wl = wd[l][i];
+        if (live[a]) D.S[a] += wl * S[a];
+        for (int b = a; b < nb; ++b) {
+          D.SS[a][b] += wl * S[a] * S[b];
+          if (live[a]) D.sSS[a][b] += wl * sS[a] * S[b];
+          else if (live[b]) D.sSS[a][b] += wl * sS[b] * S[a];
+        }
+      }
       for (int b = a; b < nb; ++b) {
         t.mS0[a][b] += w * S[a] * S[b];
-        t.tS0[a][b] += wt * S[a] * S[b];
-        t.vS0[a][b] += wv * S[a] * S[b];
-        if (live[a]) t.vS1[a][b] += wv * sS[a] * S[b];
-        else if (live[b]) t.vS1[a][b] += wv * sS[b] * S[a];
         // E_s[s S_a S_b] through a live block's s S (finite at s = +inf).
         if (live[a]) t.mS1[a][b] += w * sS[a] * S[b];
         else if (live[b]) t.mS1[a][b] += w * sS[b] * S[a];
@@ -252,15 +270,32 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
       }
     }
   }
+  // A block with C_a = 0 has S_a = 1: E_L[S_a] = E_L[1] (1 for a law, the weights' sum otherwise).
+  // E_L[s S_a S_b] = E_L[s] when neither block is live: E_s[s] = 1, E_v[s] = E[s^(b+1)] / E[s^b] =
+  // 1 / tau^2 (S13.1), and for explicit weights their sum against s (bounded spectra only, [S.14]).
+  // E_t[s] may be infinite; its entries (two gradient blocks) are never read by the level-2
+  // formulas, which use the direction traces' row 0 and entry 00 only, so it is 0 here.
+  double mass[3], s_mean[3] = {0.0, 1.0 / law.tau2, 1.0};
+  for (int l = 0; l < 3; ++l) {
+    const std::vector<double>& given = l == 0 ? weights_.t : l == 1 ? weights_.v : weights_.u;
+    mass[l] = 1.0;
+    if (given.empty()) continue;
+    mass[l] = s_mean[l] = 0.0;
+    for (std::size_t i = 0; i < law.size(); ++i) mass[l] += given[i], s_mean[l] += given[i] * law.s[i];
+  }
   for (int a = 0; a < nb; ++a) {
-    if (!live[a]) t.e1[a] = 1.0, t.t0[a] = 1.0, t.e0[a] = 1.0, t.v0[a] = 1.0;  // E_s[s] = 1, E_L[1] = 1
+    if (!live[a]) t.e1[a] = 1.0, t.t0[a] = 1.0;  // E_s[s] = 1, E_t[1] = 1
+    for (int l = 0; l < 3; ++l)
+      if (!live[a]) t.dir[l].S[a] = mass[l];
     for (int b = a; b < nb; ++b) {
       if (!live[a] && !live[b]) t.mS1[a][b] = 1.0;  // E_s[s]
-      // E_v[s] = E[s^(b+1)] / E[s^b] = 1 / tau^2 (S13.1).
-      if (!live[a] && !live[b]) t.vS1[a][b] = 1.0 / law.tau2;
       t.mS0[b][a] = t.mS0[a][b], t.mS1[b][a] = t.mS1[a][b], t.mU2[b][a] = t.mU2[a][b];
       t.tS1[b][a] = t.tS1[a][b], t.tU2[b][a] = t.tU2[a][b];
-      t.tS0[b][a] = t.tS0[a][b], t.vS0[b][a] = t.vS0[a][b], t.vS1[b][a] = t.vS1[a][b];
+      for (int l = 0; l < 3; ++l) {
+        BlockTables::Direction& D = t.dir[l];
+        if (!live[a] && !live[b]) D.sSS[a][b] = s_mean[l];
+        D.SS[b][a] = D.SS[a][b], D.sSS[b][a] = D.sSS[a][b];
+      }
     }
   }
   return t;
@@ -295,13 +330,13 @@ void StructuredTraces::prepare(double lambda, const MatrixXd& C, const MatrixXd&
   Gamma_ = diagonal(t.e1);     // E_s[s Gamma_s] (S3.3)
   Gamma_t_ = diagonal(t.t1);   // E_t[s Gamma_s] (S5.1)
   Gamma_tE_ = diagonal(t.t0);  // E_t[Gamma_s] (S6.2)
-  direction_ = {Gamma_tE_, diagonal(t.v0), diagonal(t.e0)};  // E_t, E_v, E_s of Gamma_s (S13.2)
-  tS0_ = pairs(t.tS0, false, false);
-  vS0_ = pairs(t.vS0, false, false);
-  tG0_ = pairs(t.tS0, false, true);  // E_t[Gamma_a Gamma_b]
-  vG0_ = pairs(t.vS0, false, true);  // E_v[Gamma_a Gamma_b]
-  mG0_ = pairs(t.mS0, false, true);  // E_s[Gamma_a Gamma_b]
-  vG1_ = pairs(t.vS1, false, true);  // E_v[s Gamma_a Gamma_b]
+  // The direction traces E_L[Gamma_s] (S13.2) and the tables of their derivatives (S13.3).
+  direction_ = {diagonal(t.dir[0].S), diagonal(t.dir[1].S), diagonal(t.dir[2].S)};
+  for (int l = 0; l < 3; ++l) {
+    dS0_[l] = pairs(t.dir[l].SS, false, false);
+    dG0_[l] = pairs(t.dir[l].SS, false, true);   // E_L[Gamma_a Gamma_b]
+    dG1_[l] = pairs(t.dir[l].sSS, false, true);  // E_L[s Gamma_a Gamma_b]
+  }
   mS0_ = pairs(t.mS0, false, false);
   mS1_ = pairs(t.mS1, false, false);
   mG1_ = pairs(t.mS1, false, true);  // E_s[s Gamma_a Gamma_b]
@@ -320,8 +355,10 @@ void StructuredTraces::prepare(double lambda, const MatrixXd& C, const MatrixXd&
 
 std::unique_ptr<CoreTraces> make_structured_traces(int k, double gamma, std::shared_ptr<const model::SpectralLaw> law,
                                                    int radial_nodes_per_panel,
-                                                   const numerics::DampedNewtonOptions& inner_newton) {
-  return std::make_unique<StructuredTraces>(k, gamma, std::move(law), radial_nodes_per_panel, inner_newton);
+                                                   const numerics::DampedNewtonOptions& inner_newton,
+                                                   DirectionWeights weights) {
+  return std::make_unique<StructuredTraces>(k, gamma, std::move(law), radial_nodes_per_panel, inner_newton,
+                                            std::move(weights));
 }
 
 }  // namespace srf::theory
