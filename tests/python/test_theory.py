@@ -58,6 +58,22 @@ def test_theory_informed_with_structured_inputs_equals_cli_json():
     assert py.order_parameters["t2_inf"] == pytest.approx(tau2, rel=1e-12)
 
 
+
+def test_theory_estimated_sigma_equals_cli_json_and_rejects_an_unbounded_spectrum():
+    # docs/theory/structured.md [S.14]: gradient noise Delta_u Sigma; an unbounded spectrum has no outlier.
+    py = srf.theory(p_over_n=0.7, lam=1e-2, informed="estimated_sigma", delta_u=0.01, spectrum="twolevel:0.05,20",
+                    alignment=1)
+    cli = cli_json("theory", "--p-over-n", "0.7", "--lambda", "1e-2", "--informed", "estimated_sigma", "--delta-u",
+                   "0.01", "--spectrum", "twolevel:0.05,20", "--alignment", "1")
+    same(py.to_dict(), cli)
+    assert py.converged and 0 < py.order_parameters["t2_inf"] < srf.theory(
+        p_over_n=0.7, lam=1e-2, informed="estimated", delta_u=0.01, spectrum="twolevel:0.05,20",
+        alignment=1).order_parameters["t2_inf"]
+    message = cli_error("theory", "--informed", "estimated_sigma", "--spectrum", "powerlaw:0.5")
+    with pytest.raises(ValueError) as e:
+        srf.theory(informed="estimated_sigma", spectrum="powerlaw:0.5")
+    assert str(e.value) == python_message(message) and str(e.value).startswith("informed = estimated_sigma")
+
 def test_theory_unit_sketch_at_finite_d_equals_cli_json():
     py = srf.theory(p_over_n=2, lam=1e-6, k=1, varpi=[1], sketch_scale="unit", d=640)
     same(py.to_dict(), cli_json("theory", "--p-over-n", "2", "--lambda", "1e-6", "--k", "1", "--varpi", "1",
