@@ -74,7 +74,8 @@ TEST_CASE("structured direction traces (S13.2): the quadratic forms of an input-
   const double lambda = 1e-2, C0 = 0.3, M0 = 0.02, gamma = 0.8, b = 1.0;
   const std::string spectrum = "twolevel:0.2,5";
   const auto law = spectral_law(spectrum, b);
-  auto traces = make_structured_traces(0, gamma, law, 10);
+  auto traces = make_structured_traces(0, gamma, law, 10, srf::theory::SaddlePointOptions{}.inner_newton(),
+                                       {{}, {}, {}, true});  // the laws mu_t, mu_v, mu
   double D0 = 0, D1 = 0, G0 = 0, G1 = 0;
   REQUIRE(traces->level1(lambda, C0, 0.0, M0, 0.0, D0, D1, G0, G1));
   traces->prepare(lambda, Eigen::MatrixXd::Constant(1, 1, C0), Eigen::MatrixXd::Constant(1, 1, M0), D0, 0.0);

@@ -93,11 +93,13 @@ std::unique_ptr<CoreTraces> make_deterministic_traces(
 // The same for structured inputs (docs/theory/structured.md [S.3]-[S.6]): every trace is a
 // spectral average over `law` (model/spectral_law.hpp), which must outlive the traces; k = 0 solves
 // the scalar Silverstein equation (S3.5) instead of the Marchenko-Pastur closed form.
-// `weights` replace the three laws of the direction traces by explicit weights on the law's atoms
-// (theory/informed.hpp InformedDirection: the estimated_sigma direction, docs/theory/structured.md
-// (S14.7)); an empty vector keeps its law (t: mu_t, v: mu_v, u: mu).
+// The direction traces are computed only with `weights.used` (an informed direction; they cost a
+// third of the tables' pass over the atoms). `weights` replace their three laws by explicit weights on
+// the law's atoms (theory/informed.hpp InformedDirection: the estimated_sigma direction,
+// docs/theory/structured.md (S14.7)); an empty vector keeps its law (t: mu_t, v: mu_v, u: mu).
 struct DirectionWeights {
   std::vector<double> t, v, u;
+  bool used = false;
 };
 std::unique_ptr<CoreTraces> make_structured_traces(
     int k, double gamma, std::shared_ptr<const model::SpectralLaw> law, int radial_nodes_per_panel,

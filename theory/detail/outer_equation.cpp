@@ -16,7 +16,7 @@ OuterEquation::OuterEquation(const model::ModelParams& p, const SaddlePointOptio
     law_ = model::spectral_law(p.spectrum, p.alignment);
     informed_ = informed_direction(p, phi_, law_.get());
     traces_ = make_structured_traces(p.k, p.gamma, law_, o.radial_nodes_per_panel, o.inner_newton(),
-                                     {informed_.t, informed_.v, informed_.u});
+                                     {informed_.t, informed_.v, informed_.u, p.has_informed()});
   } else {
     informed_ = informed_direction(p, phi_, nullptr);
     traces_ = o.traces == TraceMethod::kSampled

@@ -99,10 +99,14 @@ class StructuredTraces final : public CoreTraces {
     dGamma = mS1_.cwiseProduct(dDelta) - mG1_.cwiseProduct(Y);
     dGamma_t = tS1_.cwiseProduct(dDelta) - tG1_.cwiseProduct(Y);
   }
-  DirectionTraces direction_traces() const override { return direction_; }
+  DirectionTraces direction_traces() const override {
+    require_direction();
+    return direction_;
+  }
   // (S13.3): E_L[Gamma_s^X] = E_L[S_s Delta^X S_s] - E_L[s Gamma_s X_C Gamma_s] along (X_C, X_M), and
   // E_L[S_s Delta^Y S_s] - E_L[Gamma_s Y Gamma_s] along the row weight Y, for the three weightings L.
   DirectionTraces direction_derivative(const MatrixXd& XC, const MatrixXd& XM, bool row_weight) const override {
+    require_direction();
     const MatrixXd dDelta = solve_delta(row_weight ? MatrixXd(mS0_.cwiseProduct(XC)) : MatrixXd(XM + mS1_.cwiseProduct(XC)));
     MatrixXd out[3];
     for (int l = 0; l < 3; ++l)
@@ -114,6 +118,9 @@ class StructuredTraces final : public CoreTraces {
   BlockAverages averages(double x0, double x1) const;
   BlockTables tables(const double c[2], const double x[2]) const;
   bool solve_inner(double lambda, double C0, double C1, double M0, double M1, double& D0, double& D1) const;
+  void require_direction() const {
+    if (!weights_.used) throw std::logic_error("structured traces: direction traces asked for but not computed (DirectionWeights::used)");
+  }
   // Delta^X from the source X: (I - L) vec(Delta^X) = -T vec(X).
   MatrixXd solve_delta(const MatrixXd& X) const {
     const int K2 = K_ * K_;
@@ -247,7 +254,7 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
       }
     for (int a = 0; a < nb; ++a) {
       if (live[a]) t.e1[a] += w * sS[a], t.t1[a] += wt * sS[a], t.t0[a] += wt * S[a];
-      for (int l = 0; l < 3; ++l) {
+      for (int l = 0; l < (weights_.used ? 3 : 0); ++l) {
         BlockTables::Direction& D = t.dir[l];
         const double wl = wd[l][i];
         if (live[a]) D.S[a] += wl * S[a];
@@ -331,8 +338,8 @@ void StructuredTraces::prepare(double lambda, const MatrixXd& C, const MatrixXd&
   Gamma_t_ = diagonal(t.t1);   // E_t[s Gamma_s] (S5.1)
   Gamma_tE_ = diagonal(t.t0);  // E_t[Gamma_s] (S6.2)
   // The direction traces E_L[Gamma_s] (S13.2) and the tables of their derivatives (S13.3).
-  direction_ = {diagonal(t.dir[0].S), diagonal(t.dir[1].S), diagonal(t.dir[2].S)};
-  for (int l = 0; l < 3; ++l) {
+  if (weights_.used) direction_ = {diagonal(t.dir[0].S), diagonal(t.dir[1].S), diagonal(t.dir[2].S)};
+  for (int l = 0; l < (weights_.used ? 3 : 0); ++l) {
     dS0_[l] = pairs(t.dir[l].SS, false, false);
     dG0_[l] = pairs(t.dir[l].SS, false, true);   // E_L[Gamma_a Gamma_b]
     dG1_[l] = pairs(t.dir[l].sSS, false, true);  // E_L[s Gamma_a Gamma_b]
