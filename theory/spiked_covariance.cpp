@@ -37,7 +37,7 @@ SpikedEigenvector spiked_eigenvector(const model::SpectralLaw& law, double ell, 
         "informed", "informed = estimated_sigma: needs a bounded spectrum (twolevel or file:); in an unbounded "
                     "one (powerlaw:a, a > 0) the top sample eigenvector sits in the tail and the limit has no outlier");
   const double dtop = delta * top;
-  // K(m) of (S14.3): from -infinity at m = -1/dtop+ (the top atom has mass) up to 1 at m = 0-.
+  // K(m) of (S14.2): from -infinity at m = -1/dtop+ (the top atom has mass) up to 1 at m = 0-.
   auto K = [&](double m) {
     double e = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -46,13 +46,13 @@ SpikedEigenvector spiked_eigenvector(const model::SpectralLaw& law, double ell, 
     }
     return 1.0 - c * e;
   };
-  // h(m) = 1 + ell m E_v[1 / (1 + m Delta s)] (S14.2): increasing in m, 1 at m = 0.
+  // h(m) = 1 + ell m E_v[1 / (1 + m Delta s)] (S14.4): increasing in m, 1 at m = 0.
   auto h = [&](double m) {
     double e = 0;
     for (std::size_t i = 0; i < n; ++i) e += law.wv[i] / (1.0 + m * delta * law.s[i]);
     return 1.0 + ell * m * e;
   };
-  // The edge K(m_edge) = 0 (S14.3); K increases on (-1/dtop, 0).
+  // The edge K(m_edge) = 0 (S14.2); K increases on (-1/dtop, 0).
   const double lo = -1.0 / dtop * (1.0 - 1e-15), hi = -1e-300;
   const double m_edge = increasing_root(K, lo, hi);
   SpikedEigenvector out;
@@ -64,7 +64,7 @@ SpikedEigenvector spiked_eigenvector(const model::SpectralLaw& law, double ell, 
     return -1.0 / m + c * e;
   };
   if (!(h(m_edge) < 0.0)) {
-    // Below the transition (S14.6): the top eigenvector is an edge eigenvector, u_r^2 ~ s_r / (1 + m Delta s_r)^2.
+    // Below the transition ([S.14]): the top eigenvector is an edge eigenvector, u_r^2 ~ s_r / (1 + m Delta s_r)^2.
     out.m = m_edge;
     out.x = x_of(m_edge);
     double total = 0;
@@ -79,8 +79,8 @@ SpikedEigenvector spiked_eigenvector(const model::SpectralLaw& law, double ell, 
   const double m = increasing_root(h, m_edge, hi);
   const double x = x_of(m);
   const double Km = K(m);
-  const double one_plus_delta2 = 1.0 / (x * m * x * m);  // (1 + delta)^2, 1 + delta = -1/(x m) (S14.4)
-  // rho(s) = 1 / (x (1 + m Delta s)): the deterministic equivalent of (x - S_noise)^-1 (S14.4).
+  const double one_plus_delta2 = 1.0 / (x * m * x * m);  // (1 + delta)^2, 1 + delta = -1/(x m) (S14.3)
+  // rho(s) = 1 / (x (1 + m Delta s)): the deterministic equivalent of (x - S_noise)^-1 (S14.3).
   std::vector<double> rho(n);
   double r_u = 0, A = 0, Es_Drho2 = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -94,7 +94,7 @@ SpikedEigenvector spiked_eigenvector(const model::SpectralLaw& law, double ell, 
   double N2 = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double D = delta * law.s[i], r2 = rho[i] * rho[i];
-    // (S14.5): v^T R f R v and y^T R f R y, each the deterministic equivalent of a random R's second moment.
+    // (S14.6): v^T R f R v and y^T R f R y, each the deterministic equivalent of a random R's second moment.
     const double vv = law.wv[i] * r2 + A * c * law.w[i] * D * r2 / (Km * one_plus_delta2);
     const double yy = x * c * law.w[i] * r2 * (1.0 + D * delta_x / one_plus_delta2) - c * law.w[i] * rho[i];
     out.profile[i] = vv + ell * r_u * r_u * yy;

@@ -7,12 +7,12 @@
 // nonzero cosine with v, only above a transition that depends on the whole spectrum. With
 // m = the Stieltjes transform of the n_u x n_u companion matrix at the outlier x,
 //   x(m) = -1/m + c E_s[Delta s / (1 + m Delta s)]                                    (S14.1)
-//   1 + ell m E_v[1 / (1 + m Delta s)] = 0,   m in (m_edge, 0),                      (S14.2)
-// where K(m) = 1 - c m^2 E_s[(Delta s)^2 / (1 + m Delta s)^2] vanishes at the bulk's edge m_edge.
+//   1 + ell m E_v[1 / (1 + m Delta s)] = 0,   m in (m_edge, 0),                      (S14.4)
+// where K(m) = 1 - c m^2 E_s[(Delta s)^2 / (1 + m Delta s)^2] vanishes at the bulk's edge m_edge (S14.2).
 // Every coordinate average of u is a weighted sum over the spectrum's atoms:
 //   sum_r u_r^2 f(s_r) -> sum_i profile_i f(s_i),   sum_r v_r u_r f(s_r) -> sum_i bilinear_i f(s_i),
 // with sum profile = 1 and sum bilinear = cos = v . u; cos^2 = (S14.5). Below the transition
-// cos = 0, bilinear = 0 and the profile is that of the bulk's edge (S14.6).
+// cos = 0, bilinear = 0 and the profile is that of the bulk's edge ([S.14], below the transition).
 #include <vector>
 
 #include <sobolev_rf/model/spectral_law.hpp>
