@@ -2,6 +2,9 @@
 #include <sobolev_rf/theory/informed.hpp>
 
 #include <cmath>
+#include <list>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 
@@ -13,10 +16,35 @@ namespace srf::theory {
 
 namespace {
 
-// (S14.1)-(S14.6): the estimated_sigma direction on a structured law.
-SpikedEigenvector sigma_noise_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
-                                        const model::SpectralLaw& law) {
-  return spiked_eigenvector(law, law.tau2 * phi.derivative_second_moment, params.delta_u, params.gamma / params.alpha_u);
+// (S14.1)-(S14.6): the estimated_sigma direction on a structured law. It depends on (law, ell,
+// Delta_u, c) only, not on lambda, beta or p/n, so a curve or a lambda search would solve it again
+// at every point: a small process-wide cache keyed by those (the entry holds the law, so its
+// address is not reused while cached). Thread-safe; the result is the same computed or cached.
+std::shared_ptr<const SpikedEigenvector> sigma_noise_direction(const model::ModelParams& params,
+                                                               const model::GaussianConstants& phi,
+                                                               const std::shared_ptr<const model::SpectralLaw>& law) {
+  const double ell = law->tau2 * phi.derivative_second_moment, delta = params.delta_u, c = params.gamma / params.alpha_u;
+  struct Entry {
+    std::shared_ptr<const model::SpectralLaw> law;
+    double ell, delta, c;
+    std::shared_ptr<const SpikedEigenvector> result;
+  };
+  static std::mutex mutex;
+  static std::list<Entry> cache;  // most recent first
+  constexpr std::size_t kEntries = 8;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto it = cache.begin(); it != cache.end(); ++it)
+      if (it->law == law && it->ell == ell && it->delta == delta && it->c == c) {
+        cache.splice(cache.begin(), cache, it);
+        return cache.front().result;
+      }
+  }
+  auto result = std::make_shared<const SpikedEigenvector>(spiked_eigenvector(*law, ell, delta, c));
+  std::lock_guard<std::mutex> lock(mutex);
+  cache.push_front(Entry{law, ell, delta, c, result});
+  if (cache.size() > kEntries) cache.pop_back();
+  return result;
 }
 
 }  // namespace
@@ -26,7 +54,7 @@ double informed_cos_sq(const model::ModelParams& params, const model::GaussianCo
   if (!params.estimated_direction()) return 0.0;
   if (params.delta_u == 0.0) return 1.0;  // every sample is a multiple of theta0
   if (params.informed == "estimated_sigma" && params.structured())
-    return sigma_noise_direction(params, phi, *model::spectral_law(params.spectrum, params.alignment)).cos2;
+    return sigma_noise_direction(params, phi, model::spectral_law(params.spectrum, params.alignment))->cos2;
   const double tau2 = params.structured() ? model::spectral_law(params.spectrum, params.alignment)->tau2 : 1.0;
   const double ell = tau2 * phi.derivative_second_moment / params.delta_u;  // spike / noise [I.4], (S13.5)
   const double c = params.gamma / params.alpha_u;                           // d / n_u
@@ -35,12 +63,12 @@ double informed_cos_sq(const model::ModelParams& params, const model::GaussianCo
 }
 
 InformedDirection informed_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
-                                     const model::SpectralLaw* law) {
+                                     const std::shared_ptr<const model::SpectralLaw>& law) {
   InformedDirection d;
   if (!params.has_informed()) return d;
   const double tau2 = law ? law->tau2 : 1.0, tau = std::sqrt(tau2);
   if (params.informed == "estimated_sigma" && law && params.delta_u > 0.0) {
-    const SpikedEigenvector e = sigma_noise_direction(params, phi, *law);
+    const SpikedEigenvector& e = *sigma_noise_direction(params, phi, law);
     d.cos2 = e.cos2;
     const std::size_t n = law->size();
     d.t.resize(n), d.v = e.profile, d.u.resize(n);

@@ -10,6 +10,7 @@
 #include <sobolev_rf/model/spectral_law.hpp>
 #include <sobolev_rf/theory/theory_result.hpp>
 
+#include <memory>
 #include <vector>
 
 namespace srf::theory {
@@ -45,7 +46,7 @@ struct InformedDirection {
 };
 // `law`: the structured spectral law, or null for isotropic inputs. informed = none: all zero.
 InformedDirection informed_direction(const model::ModelParams& params, const model::GaussianConstants& phi,
-                                     const model::SpectralLaw* law);
+                                     const std::shared_ptr<const model::SpectralLaw>& law);
 
 // [I.2], (S13.4) The informed term is the rank-one spike beta_inf (t mu_1 - kappa_1 a^T w)^2
 // (a = Theta^T u / sqrt d, t = u . theta0). By Sherman-Morrison the fit is w = w_0 + eps G a with
