@@ -1,6 +1,7 @@
 // One answer everywhere: at 50 random points (fixed, printed seed), `theory` (theory::solve), a
 // curve row (studies::solve_curve), each compare row re-solved by theory at its (lambda_opt,
-// beta_opt), and optimize's optimum give the same numbers to 1e-10 relative. (The Python package
+// beta_opt), and optimize's optimum give the same numbers to 1e-10 relative; the same at four
+// structured points with informed directions (oracle, estimated, estimated_sigma). (The Python package
 // and the CLI's JSON are checked against the same library calls in tests/python and tests/cli.)
 // This is the test that would have caught an L2 reference solved on another sketch.
 #include <doctest/doctest.h>
@@ -66,6 +67,47 @@ srf::theory::TheoryResult solve_at(srf::theory::TheoryRequest r, const ModelPara
   return srf::theory::solve(r).solution.result;
 }
 
+// theory at p, the point as a curve row, compare's rows re-solved by theory, and optimize's optimum
+// (i picks varpi averaging and compare's objective).
+void check_one_answer(const ModelParams& p, int i) {
+  srf::theory::TheoryRequest request;
+  request.model = p;
+  request.varpi_average = i % 2 == 1;
+  const auto direct = srf::theory::solve(request).solution.result;
+  if (!direct.summary.converged()) return;  // reported as such; nothing to compare
+  // A curve row: the point inside a sweep (its neighbour first, so it is warm-started).
+  ModelParams before = p;
+  before.alpha *= 1.02;
+  srf::theory::TheoryResult from_curve;
+  srf::studies::solve_curve({before, p}, request,
+                            [&](std::size_t j, const ModelParams&, const srf::theory::TheoryAnswer& a) {
+                              if (j == 1) from_curve = a.solution.result;
+                            });
+  same(direct, from_curve, p.k, 1e-10);
+  // compare: each row re-solved by theory at its optimum.
+  srf::studies::CompareOptions o;
+  o.search.objective = i % 3 == 0 ? "gen_h1" : i % 3 == 1 ? "gen_f" : "weighted:1";
+  o.threads = 1;
+  const auto c = srf::studies::compare_training(request, o);
+  for (const auto* row : {&c.l2_equal_samples, &c.l2_equal_cost, &c.sobolev, &c.sobolev_beta1}) {
+    if (!row->optimum.converged) continue;
+    const auto again = solve_at(request, row->optimum.request.model);
+    same(row->optimum.answer.solution.result, again, row->optimum.request.model.k, 1e-10);
+    const srf::studies::Objective objective(o.search.objective, request.varpi_average);
+    CHECK(rel(objective.value(again, p.k), row->optimum.value) <= 1e-10);
+  }
+  // optimize over both: its optimum is the compare row's, and theory at it gives its numbers.
+  srf::studies::OptimizeOptions both = o.search;
+  both.over = srf::studies::OptimizeOver::kBoth;
+  const auto best = srf::studies::optimize(request, both);
+  if (best.converged && c.sobolev.optimum.converged) {
+    CHECK(best.value == c.sobolev.optimum.value);
+    CHECK(best.lambda == c.sobolev.optimum.lambda);
+    CHECK(best.beta == c.sobolev.optimum.beta);
+    same(best.answer.solution.result, solve_at(request, best.request.model), p.k, 1e-10);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("theory, a curve row, compare's rows and optimize's optimum give one answer (50 random points)") {
@@ -76,41 +118,29 @@ TEST_CASE("theory, a curve row, compare's rows and optimize's optimum give one a
     const ModelParams p = random_point(rng);
     INFO("point " << i << ": " << p.sigma << "/" << p.teacher << " k=" << p.k << " p/n=" << 1 / p.alpha << " gamma="
                   << p.gamma << " lambda=" << p.lambda << " beta=" << p.beta << " noise=" << p.delta_f);
-    srf::theory::TheoryRequest request;
-    request.model = p;
-    request.varpi_average = i % 2 == 1;
-    const auto direct = srf::theory::solve(request).solution.result;
-    if (!direct.summary.converged()) continue;  // reported as such; nothing to compare
-    // A curve row: the point inside a sweep (its neighbour first, so it is warm-started).
-    ModelParams before = p;
-    before.alpha *= 1.02;
-    srf::theory::TheoryResult from_curve;
-    srf::studies::solve_curve({before, p}, request,
-                              [&](std::size_t j, const ModelParams&, const srf::theory::TheoryAnswer& a) {
-                                if (j == 1) from_curve = a.solution.result;
-                              });
-    same(direct, from_curve, p.k, 1e-10);
-    // compare: each row re-solved by theory at its optimum.
-    srf::studies::CompareOptions o;
-    o.search.objective = i % 3 == 0 ? "gen_h1" : i % 3 == 1 ? "gen_f" : "weighted:1";
-    o.threads = 1;
-    const auto c = srf::studies::compare_training(request, o);
-    for (const auto* row : {&c.l2_equal_samples, &c.l2_equal_cost, &c.sobolev, &c.sobolev_beta1}) {
-      if (!row->optimum.converged) continue;
-      const auto again = solve_at(request, row->optimum.request.model);
-      same(row->optimum.answer.solution.result, again, row->optimum.request.model.k, 1e-10);
-      const srf::studies::Objective objective(o.search.objective, request.varpi_average);
-      CHECK(rel(objective.value(again, p.k), row->optimum.value) <= 1e-10);
-    }
-    // optimize over both: its optimum is the compare row's, and theory at it gives its numbers.
-    srf::studies::OptimizeOptions both = o.search;
-    both.over = srf::studies::OptimizeOver::kBoth;
-    const auto best = srf::studies::optimize(request, both);
-    if (best.converged && c.sobolev.optimum.converged) {
-      CHECK(best.value == c.sobolev.optimum.value);
-      CHECK(best.lambda == c.sobolev.optimum.lambda);
-      CHECK(best.beta == c.sobolev.optimum.beta);
-      same(best.answer.solution.result, solve_at(request, best.request.model), p.k, 1e-10);
-    }
+    check_one_answer(p, i);
+  }
+}
+
+TEST_CASE("one answer with structured inputs and informed directions, estimated_sigma included") {
+  struct Point {
+    const char* spectrum;
+    double b;
+    const char* informed;
+    int k;
+    double p_over_n;
+  };
+  const Point points[] = {{"twolevel:0.05,20", 1.0, "estimated_sigma", 1, 0.7},
+                          {"twolevel:0.2,5", -1.0, "estimated_sigma", 1, 2.5},
+                          {"powerlaw:0.4", 0.0, "estimated", 1, 1.5},
+                          {"twolevel:0.1,10", 0.5, "oracle", 2, 1.2}};
+  int i = 0;
+  for (const Point& q : points) {
+    ModelParams p;
+    p.spectrum = q.spectrum, p.alignment = q.b, p.informed = q.informed, p.delta_u = 0.05;
+    p.k = q.k, p.varpi.assign(static_cast<std::size_t>(q.k), 0.8);
+    p.alpha = 1.0 / q.p_over_n, p.lambda = 1e-2, p.delta_f = p.delta_g = 0.05;
+    INFO(q.spectrum << " b=" << q.b << " " << q.informed << " k=" << q.k << " p/n=" << q.p_over_n);
+    check_one_answer(p, i++);
   }
 }
