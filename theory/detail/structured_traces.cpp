@@ -49,9 +49,21 @@ class StructuredTraces final : public CoreTraces {
       : k_(k), K_(k + 1), gamma_(gamma), law_(std::move(law)), moments_(k, nodes), inner_(inner),
         weights_(std::move(weights)) {
     inner_.validate();
-    for (const std::vector<double>* w : {&weights_.t, &weights_.v, &weights_.u})
-      if (!w->empty() && w->size() != law_->size())
+    // E_L[1] and E_L[s] of the three weightings, for blocks with C_a = 0 (tables()): 1 for a law,
+    // E_s[s] = 1, E_v[s] = E[s^(b+1)] / E[s^b] = 1 / tau^2 (S13.1); E_t[s] may be infinite and its
+    // entries (two gradient blocks) are never read by the level-2 formulas, which use the direction
+    // traces' row 0 and entry 00 only, so it is 0. Explicit weights (bounded spectra only, [S.14]):
+    // their sums against 1 and s.
+    const std::vector<double>* given[3] = {&weights_.t, &weights_.v, &weights_.u};
+    const double law_s_mean[3] = {0.0, 1.0 / law_->tau2, 1.0};
+    for (int l = 0; l < 3; ++l) {
+      mass_[l] = 1.0, s_mean_[l] = law_s_mean[l];
+      if (given[l]->empty()) continue;
+      if (given[l]->size() != law_->size())
         throw std::invalid_argument("make_structured_traces: direction weights need one entry per atom of the law");
+      mass_[l] = s_mean_[l] = 0.0;
+      for (std::size_t i = 0; i < law_->size(); ++i) mass_[l] += (*given[l])[i], s_mean_[l] += (*given[l])[i] * law_->s[i];
+    }
   }
 
   // [S.3] Delta = (1/gamma) E_zeta[q e e^T], q = 1/(lambda + e^T (M + B) e), B = E_s[s C (I + s Delta C)^-1];
@@ -141,6 +153,7 @@ class StructuredTraces final : public CoreTraces {
   MatrixXd mS0_, mS1_, mG1_, mG2_, tS1_, tG1_, tG2_;
   // The direction traces and, per weighting, E_L[S_a S_b], E_L[Gamma_a Gamma_b], E_L[s Gamma_a Gamma_b].
   DirectionWeights weights_;
+  double mass_[3], s_mean_[3];  // E_L[1], E_L[s] of the three weightings
   DirectionTraces direction_;
   MatrixXd dS0_[3], dG0_[3], dG1_[3];
   Eigen::PartialPivLU<MatrixXd> lu_;
@@ -277,30 +290,19 @@ BlockTables StructuredTraces::tables(const double c[2], const double x[2]) const
       }
     }
   }
-  // A block with C_a = 0 has S_a = 1: E_L[S_a] = E_L[1] (1 for a law, the weights' sum otherwise).
-  // E_L[s S_a S_b] = E_L[s] when neither block is live: E_s[s] = 1, E_v[s] = E[s^(b+1)] / E[s^b] =
-  // 1 / tau^2 (S13.1), and for explicit weights their sum against s (bounded spectra only, [S.14]).
-  // E_t[s] may be infinite; its entries (two gradient blocks) are never read by the level-2
-  // formulas, which use the direction traces' row 0 and entry 00 only, so it is 0 here.
-  double mass[3], s_mean[3] = {0.0, 1.0 / law.tau2, 1.0};
-  for (int l = 0; l < 3; ++l) {
-    const std::vector<double>& given = l == 0 ? weights_.t : l == 1 ? weights_.v : weights_.u;
-    mass[l] = 1.0;
-    if (given.empty()) continue;
-    mass[l] = s_mean[l] = 0.0;
-    for (std::size_t i = 0; i < law.size(); ++i) mass[l] += given[i], s_mean[l] += given[i] * law.s[i];
-  }
+  // A block with C_a = 0 has S_a = 1: E_L[S_a] = E_L[1] and, when neither block is live,
+  // E_L[s S_a S_b] = E_L[s] (mass_, s_mean_: the constructor).
   for (int a = 0; a < nb; ++a) {
     if (!live[a]) t.e1[a] = 1.0, t.t0[a] = 1.0;  // E_s[s] = 1, E_t[1] = 1
     for (int l = 0; l < 3; ++l)
-      if (!live[a]) t.dir[l].S[a] = mass[l];
+      if (!live[a]) t.dir[l].S[a] = mass_[l];
     for (int b = a; b < nb; ++b) {
       if (!live[a] && !live[b]) t.mS1[a][b] = 1.0;  // E_s[s]
       t.mS0[b][a] = t.mS0[a][b], t.mS1[b][a] = t.mS1[a][b], t.mU2[b][a] = t.mU2[a][b];
       t.tS1[b][a] = t.tS1[a][b], t.tU2[b][a] = t.tU2[a][b];
       for (int l = 0; l < 3; ++l) {
         BlockTables::Direction& D = t.dir[l];
-        if (!live[a] && !live[b]) D.sSS[a][b] = s_mean[l];
+        if (!live[a] && !live[b]) D.sSS[a][b] = s_mean_[l];
         D.SS[b][a] = D.SS[a][b], D.sSS[b][a] = D.sSS[a][b];
       }
     }
