@@ -45,13 +45,15 @@ const char* const kOldErrors[] = {"train_f", "train_g", "gen_f", "gen_g", "gen_h
 
 }  // namespace
 
-TEST_CASE("simulator (informed): informed = none reproduces the simulator before informed directions bit for bit") {
-  // Golden values: `sobolev-rf simulate --sigma tanh --teacher erf --alpha 0.6 --gamma 0.8 --lambda 1e-2
+TEST_CASE("simulator (informed): informed = none reproduces the simulator before informed directions to 1e-10") {
+  // Reference values: `sobolev-rf simulate --sigma tanh --teacher erf --alpha 0.6 --gamma 0.8 --lambda 1e-2
   // --k 2 --varpi 0.7,-0.4 --beta 0.7 --delta-f 0.1 --delta-g 0.2 --rho 0.3 --p 60 --seeds 1 --threads 1
   // --seed 20240601 --batch-rows 37 --test-error exact|sampled [--test-samples 500] --solve primal|dual`,
   // printed (shortest round-trip decimal) by the build of commit 8566079, the last one without
   // informed directions. The new code draws u and the informed label noises from a stream of
-  // their own and adds rows only when informed != none, so nothing may change.
+  // their own and adds rows only when informed != none, so nothing may change beyond the last bits
+  // that OpenBLAS's per-CPU kernels and libm's per-CPU paths move (up to 5e-12 relative between
+  // kernels, tests/golden/golden.py): 1e-10 relative, the simulator's tolerance.
   struct Case {
     simulation::SolveMethod solve;
     simulation::TestError test;
@@ -78,7 +80,7 @@ TEST_CASE("simulator (informed): informed = none reproduces the simulator before
     for (int i = 0; i < 6; ++i) {
       INFO("seed 20240601, " << (c.solve == simulation::SolveMethod::kPrimal ? "primal " : "dual ")
                              << (c.test == simulation::TestError::kExact ? "exact " : "sampled ") << kOldErrors[i]);
-      CHECK(model::error_value(r.errors, kOldErrors[i]) == c.expected[i]);
+      CHECK(model::error_value(r.errors, kOldErrors[i]) == doctest::Approx(c.expected[i]).epsilon(1e-10).scale(0));
     }
     CHECK(r.errors.train_inf == 0.0);
     CHECK(r.errors.gen_inf == 0.0);

@@ -323,13 +323,15 @@ TEST_CASE("simulator (structured): Sigma = I through the structured path (twolev
   }
 }
 
-TEST_CASE("simulator (structured): isotropic inputs reproduce the simulator before structured inputs bit for bit (d > p)") {
-  // Golden values: `sobolev-rf simulate --sigma tanh --teacher erf --p-over-n 0.6 --gamma 1.5 --lambda 1e-2
+TEST_CASE("simulator (structured): isotropic inputs reproduce the simulator before structured inputs to 1e-10 (d > p)") {
+  // Reference values: `sobolev-rf simulate --sigma tanh --teacher erf --p-over-n 0.6 --gamma 1.5 --lambda 1e-2
   // --k 2 --varpi 0.7,-0.4 --beta 0.7 --delta-f 0.1 --delta-g 0.2 --rho 0.3 --p 60 --seeds 1 --threads 1
   // --seed 20240601 --batch-rows 37 --test-error exact|sampled [--test-samples 500] --solve primal|dual`,
   // printed (repr) by the binary built before structured inputs reached the simulator (commit
   // ba55181). d = 90 > p = 60: the sampled gen_grad takes the Gram route, whose |theta0|^2 term
   // is new for structured inputs. (d < p: "simulator (informed): informed = none reproduces ...".)
+  // Within 1e-10 relative, the simulator's tolerance: the last bits move with the CPU's OpenBLAS
+  // kernels and libm paths (tests/golden/golden.py).
   struct Case {
     simulation::SolveMethod solve;
     simulation::TestError test;
@@ -359,7 +361,7 @@ TEST_CASE("simulator (structured): isotropic inputs reproduce the simulator befo
       INFO("seed 20240601, " << (c.solve == simulation::SolveMethod::kPrimal ? "primal " : "dual ")
                              << (c.test == simulation::TestError::kExact ? "exact " : "sampled ") << kErrors[i] << ": "
                              << model::error_value(r.errors, kErrors[i]));
-      CHECK(model::error_value(r.errors, kErrors[i]) == c.expected[i]);
+      CHECK(model::error_value(r.errors, kErrors[i]) == doctest::Approx(c.expected[i]).epsilon(1e-10).scale(0));
     }
   }
 }
