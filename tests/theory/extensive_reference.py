@@ -256,7 +256,10 @@ class Level2:
         g = self.g_of_tau(tau)
         return tau, g
 
-    def errors(self, tau=None, g=None):
+    def errors(self, tau=None, g=None, k_fd=None, beta_true=None):
+        """The limit errors [E.20]; with k_fd (a finite number of directions) the finite-d version
+        [E.27]-[E.29]: this Level2 is then built at the effective weight beta_eff = beta tau_g, and
+        beta_true is beta (so that tau_g = beta_eff / beta_true)."""
         if tau is None:
             tau, g = self.solve()
         p, s, t = self.p, self.s, self.t
@@ -274,7 +277,7 @@ class Level2:
         den = 1.0 - g * g * Mm2 / gam
 
         def second(a0, e):
-            """Z = a0 I + k1^2 T diag(c^e) T^T: returns (wbar^T Z wbar, g'_Z, X_Z(j) = int c^j (g'-a1 g^2/gam)/u^2)."""
+            """Z = a0 I + k1^2 T diag(c^e) T^T: (wbar^T Z wbar, g'_Z, X_Z(j) = int c^j (g'-a1 g^2/gam)/u^2 / k1^0)."""
             gp = -g * g * (a0 + k1s * Q[e]) / den
             X = lambda j: gp * Q[j] - k1s * g * g / gam * Q[j + e]
             J = [pref * X(j) for j in range(3)]
@@ -282,7 +285,7 @@ class Level2:
             return wZw, gp, X
 
         def trace(y0, ye, gp, X):
-            """(1/n) tr(Y R Z R) for Y = y0 I + k1^2 T diag(c^ye) T^T  [E.18]."""
+            """(1/n) tr(Y R Z R) for Y = y0 I + k1^2 T diag(c^ye) T^T  [E.19]."""
             return -(y0 * gp + k1s * X(ye)) / alpha
 
         wSw, gpS, XS = second(ks2, 0)      # Sigma = k*^2 I + k1^2 K
@@ -292,39 +295,64 @@ class Level2:
         a_G = trace(ks2, 0, gpG, XG)
         a_B = trace(ks2, 0, gpB, XB)
         D = 1.0 - tau ** 2 * a_S
-        mu0_noise = t["k0"] ** 2 if abs(s["k0"]) < 1e-12 else 0.0   # unfittable teacher mean [E.8]
+        mu0_noise = t["k0"] ** 2 if abs(s["k0"]) < 1e-12 else 0.0   # unfittable teacher mean [E.6]
         Ey2 = mu1 ** 2 + mus2 + p.delta_f + mu0_noise
         E0bar = Ey2 - 2 * qw + wSw
-        # finite-d version [E.27]-[E.29]: gradient-label noise, k = kappa d
-        extra = {}
-        if math.isfinite(p.d) and beta > 0 and p.delta_g > 0:
-            k = max(1.0, round(p.kappa * p.d))
-            nb = beta ** 2 * p.delta_g / k
+        t_B = (vp * g + k1s * g * P[1]) / alpha   # (1/n) tr(B R)  [E.27]
+        nb = 0.0
+        if k_fd is not None and beta > 0 and p.delta_g > 0:
+            nb = beta ** 2 * p.delta_g / k_fd     # [E.28]: beta_eff^2 Delta_g / k
             E0bar += nb * a_B
-            b_S = trace(vp, 1, gpS, XS)    # (1/n) tr(B R Z R), Z = Sigma, Sigma_g, B
-            b_G = trace(vp, 1, gpG, XG)
-            b_B = trace(vp, 1, gpB, XB)
-            t_B = (vp * g + k1s * g * P[1]) / alpha   # (1/n) tr(B R)
-            extra = dict(nb=nb, b_G=b_G, b_B=b_B, t_B=t_B, k=k)
         E0 = E0bar / D
         Edphi2 = t["Edf2"]
         gen_f = E0 - p.delta_f
         train_f = tau ** 2 * E0
         gen_grad = Edphi2 - 2 * qw + wGw + tau ** 2 * a_G * E0
         gen_g = Edphi2 - 2 * qCw + wBw + tau ** 2 * a_B * E0
-        train_g = gen_g + p.delta_g
-        if extra:
-            gen_grad += extra["nb"] * extra["b_G"]
-            gen_g += extra["nb"] * extra["b_B"]
-            train_g = gen_g + p.delta_g * (1.0 - 2.0 * beta * extra["t_B"] / extra["k"])
+        tau_g = 1.0
+        if nb > 0:
+            b_G = trace(vp, 1, gpG, XG)    # (1/n) tr(B R Z R), Z = Sigma_g, B
+            b_B = trace(vp, 1, gpB, XB)
+            gen_grad += nb * b_G
+            gen_g += nb * b_B
+        if k_fd is not None and beta_true:
+            tau_g = beta / beta_true
+        train_g = tau_g ** 2 * (gen_g + p.delta_g)   # [E.29] (limit: tau_g = 1)
         errs = dict(train_f=train_f, train_g=train_g, gen_f=gen_f, gen_g=gen_g,
                     gen_h1=gen_f + gen_g, gen_grad=gen_grad)
         order = dict(tau=tau, g=g, a=a, b=b, D=D, E0=E0, qw=qw, qCw=qCw, wSw=wSw, wGw=wGw, wBw=wBw,
-                     a_S=a_S, a_G=a_G, a_B=a_B, delta=1.0 / tau - 1.0)
+                     a_S=a_S, a_G=a_G, a_B=a_B, t_B=t_B, delta=1.0 / tau - 1.0, tau_g=tau_g)
         return dict(errors=errs, order=order)
 
 
+def solve_finite_d(prm: Params, quad=False, tol=1e-14):
+    """The finite-d version [E.27]-[E.29]: k = max(1, round(kappa d)) directions; the leave-one-out
+    channel of the gradient rows tau_g = 1/(1 + beta t_B / k) (the effective weight beta tau_g) and the
+    gradient-label noise beta_eff^2 Delta_g / k. Iterates tau_g (a contraction: beta t_B / k is small)."""
+    k = max(1.0, round(prm.kappa * prm.d))
+    base = dataclasses.replace(prm, d=math.inf)
+    if prm.beta == 0:
+        return Level2(base, quad=quad).errors()
+    tg = 1.0
+    for _ in range(200):
+        lv = Level2(dataclasses.replace(base, beta=prm.beta * tg), quad=quad)
+        tau, g = lv.solve()
+        res = lv.errors(tau, g, k_fd=k, beta_true=prm.beta)
+        new = 1.0 / (1.0 + prm.beta * res["order"]["t_B"] / k)
+        if abs(new - tg) < tol:
+            tg = new
+            break
+        tg = new
+    lv = Level2(dataclasses.replace(base, beta=prm.beta * tg), quad=quad)
+    res = lv.errors(k_fd=k, beta_true=prm.beta)
+    res["order"]["k"] = k
+    return res
+
+
 def solve(prm: Params, quad=False):
+    """All six errors at a point: the limit [E.20], or with a finite prm.d the finite-d version."""
+    if math.isfinite(prm.d):
+        return solve_finite_d(prm, quad=quad)
     return Level2(prm, quad=quad).errors()
 
 
@@ -393,13 +421,11 @@ def draw_sketch_gram(rng, d, kappa, sketch):
     return V, C
 
 
-def level1(prm: Params, T, C, theta0, n, spike=False, mean_terms=False, diagKC=False,
-           full_noise=False):
+def level1(prm: Params, T, C, theta0, n, spike=False, mean_terms=False, diagKC=False):
     """The deterministic equivalent of [E.6]-[E.11] for given T (p x d, rows theta_j/sqrt d),
     C (d x d), theta0, n. Options add the terms the limit drops: spike = (kappa'_1^2/d) 1 1^T in B
     (and in Sigma_g); mean_terms = the O(1/d) mean mu_2 kappa'_1 (T theta0) o (T C theta0) of the
-    cross term; diagKC = v' diag(K_C) instead of v' I in B; full_noise = the gradient-label noise
-    term of the finite-d version with k = the rank of the sketch."""
+    cross term; diagKC = v' diag(K_C) instead of v' I in B."""
     s, t = constants(prm.sigma), constants(prm.teacher)
     k1, k1s, ks2, vp, k1p = s["k1"], s["k1"] ** 2, s["ks2"], s["vp"], s["k1p"]
     mu1, mu2 = t["k1"], t["k1p"]
@@ -447,24 +473,11 @@ def level1(prm: Params, T, C, theta0, n, spike=False, mean_terms=False, diagKC=F
     mu0_noise = t["k0"] ** 2 if abs(s["k0"]) < 1e-12 else 0.0
     th0C = theta0 @ C @ theta0
     E0bar = mu1 ** 2 + t["ks2"] + prm.delta_f + mu0_noise - 2 * q @ w + w @ Sig @ w
-    extra = None
-    if full_noise and beta > 0 and prm.delta_g > 0:
-        k = np.linalg.matrix_rank(C) if C.shape[0] <= 2000 else C.shape[0]
-        k = max(1, int(round(prm.kappa * d)))
-        nb = beta ** 2 * prm.delta_g / k
-        RBR = R @ B @ R
-        E0bar += nb * np.sum(RBR * Sig) / n
-        extra = (nb, np.sum(RBR * Sg) / n, np.sum(RBR * B) / n, np.sum(R * B) / n, k)
     E0 = E0bar / D
     Edphi2 = t["Edf2"]
     gen_grad = Edphi2 * (theta0 @ theta0) - 2 * q_g @ w + w @ Sg @ w + tau ** 2 * a_G * E0
     gen_g = Edphi2 * th0C - 2 * qC @ w + w @ B @ w + tau ** 2 * a_B * E0
     train_g = gen_g + prm.delta_g
-    if extra is not None:
-        nb, bG, bB, tB, k = extra
-        gen_grad += nb * bG
-        gen_g += nb * bB
-        train_g = gen_g + prm.delta_g * (1 - 2 * beta * tB / k)
     errs = dict(train_f=tau ** 2 * E0, train_g=train_g, gen_f=E0 - prm.delta_f, gen_g=gen_g,
                 gen_h1=E0 - prm.delta_f + gen_g, gen_grad=gen_grad)
     return dict(errors=errs, order=dict(tau=tau, D=D, g=np.trace(R) / p))
