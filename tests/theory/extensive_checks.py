@@ -521,8 +521,8 @@ def mode_reference(args):
         q = er.solve(prm, quad=True)["errors"]
         dev = max(abs(r["errors"][e] - q[e]) / abs(q[e]) for e in ERR)
         assert dev < 1e-9, dev
-        desc = (f"{prm.sigma}/{prm.teacher} a={prm.alpha} g={prm.gamma} l={prm.lam:g} b={prm.beta:g} "
-                f"{prm.sketch[:5]} k={prm.kappa:g} Df={prm.delta_f:g} Dg={prm.delta_g:g}")
+        desc = (f"{prm.sigma}/{prm.teacher} alpha={prm.alpha:g} gamma={prm.gamma:g} lambda={prm.lam:g} "
+                f"beta={prm.beta:g} {prm.sketch} kappa={prm.kappa:g} Df={prm.delta_f:g} Dg={prm.delta_g:g}")
         print(f"| {desc} | {r['order']['tau']:.12g} | {r['order']['g']:.12g} | "
               + " | ".join(f"{r['errors'][e]:.12g}" for e in ERR) + " |")
 
