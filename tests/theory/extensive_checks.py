@@ -67,8 +67,8 @@ def mode_concentration(args):
              (800, 2.0, 0.5, 1.0), (1600, 0.5, 0.5, 0.25)]
     print("Seeds 500+i. ||.|| is the operator norm; u = 1/sqrt(p); P_perp projects out u.")
     print()
-    print("| sigma/teacher | sketch | p | n | d | k | p/(nk) | ||H_g-B||/||B|| | u^T(H_g-B)u | kappa'_1^2 p/d "
-          "| ||P(H_g-B-spike)P|| | sqrt(p/(nk)) | |tr-res diff| | |b_g-q_C|/|q_C| | mean(b_g-q_C) | mu_2 kappa'_1/d |")
+    print("| sigma/teacher | sketch | p | n | d | k | p/(nk) | norm(H_g-B)/norm(B) | u^T(H_g-B)u | kappa'_1^2 p/d "
+          "| norm(P(H_g-B-spike)P) | sqrt(p/(nk)) | trace difference | dist(b_g, q_C) | mean(b_g-q_C) | mu_2 kappa'_1/d |")
     print("| " + " | ".join(["---"] * 16) + " |")
     for ci, (sg, te, sk) in enumerate(cases):
         for si, (p, alpha, gamma, kappa) in enumerate(sizes):
