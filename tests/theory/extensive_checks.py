@@ -17,6 +17,7 @@ a markdown table (seeds printed; run with OPENBLAS_NUM_THREADS=1, nice).
   noise          the finite-d version (gradient-label noise) against simulation
   gain           the tuned gains (theory) and simulations at the theory's optima
   negridge       the admissible negative ridge: theory, finite-size Hessian edge, simulation
+  extra          beta = 0 with gradient noise, a linear student, a tiny beta (simulation)
   reference      reference numbers for the C++ tests (every error to 12 digits)
 """
 import argparse
@@ -496,6 +497,28 @@ def mode_negridge(args):
         print(f"| {beta:g} | {rp['lam']:.3g} | {l2 / rp['value']:.3f} | {rn['lam']:.4g} | {rn['lam'] + beta * vp:.3g} | "
               f"{l2 / rn['value']:.3f} | {np.mean(mins):.3g}, {np.min(mins):.3g} | {rn['value']:.5f} | {sim} |")
         sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+def mode_extra(args):
+    """beta = 0 with Delta_g > 0 (train_g = gen_grad + Delta_g, gen_g = gen_grad), a linear student
+    (v' = 0), and a tiny beta with an unfittable teacher mean (continuity at beta -> 0+)."""
+    pts = [P("tanh", "tanh", 0.5, 0.5, 1e-2, 0.0, 0.5, "gaussian", 0.1, 0.3),
+           P("linear", "tanh", 0.5, 0.5, 1e-2, 1.0, 0.5, "gaussian"),
+           P("erf", "relu", 1.2, 0.7, 1e-3, 1e-3, 1.0, "orthogonal")]
+    print(f"{args.seeds} seeds, seeds 55000 + p + (0..). Cells: theory / simulation ± se (z).")
+    print()
+    print("| point | p | " + " | ".join(ERR) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in ERR) + " |")
+    for prm in pts:
+        th = er.solve(prm)["errors"]
+        for p in (400, 800):
+            s = es.simulate(prm, p, args.seeds, seed0=55000 + p)
+            print(f"| {prm.sigma}/{prm.teacher} {prm.sketch} kappa={prm.kappa:g} lambda={prm.lam:g} beta={prm.beta:g} "
+                  f"Df={prm.delta_f:g} Dg={prm.delta_g:g} | {p} | "
+                  + " | ".join(f"{fmt(th[e], 4)} / {fmt(s[e]['mean'], 4)} ± {fmt(s[e]['se'], 2)} "
+                               f"({(s[e]['mean'] - th[e]) / s[e]['se']:+.1f})" for e in ERR) + " |")
+            sys.stdout.flush()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -11,12 +11,12 @@ directions, the gradient term the MEAN over the k directions, sketch laws
 
 It shares no code with the C++ solver:
   * Gaussian constants by scipy quad, split at 0 (kinks and jumps of relu, relu');
-  * level 2 [E.13]-[E.22]: two scalar unknowns (tau, g) solved as nested monotone scalar equations
+  * level 2 [E.13]-[E.20]: two scalar unknowns (tau, g) solved as nested monotone scalar equations
     (Brent), the sketch integrals either in closed form ([E.24], default) or by quadrature of the
     law of C (Gauss-Legendre in the angle of the Marchenko-Pastur support, `quad=True`);
   * the full gradient in its own one-dimensional Marchenko-Pastur form [E.26] (quadrature over the
     law of K = T T^T, not the Silverstein equation);
-  * level 1 [E.6]-[E.11]: the deterministic equivalent evaluated with explicit p x p matrices for a
+  * level 1 [E.8]-[E.11]: the deterministic equivalent evaluated with explicit p x p matrices for a
     sampled T and C (Brent on tau, Cholesky solves), with switches for the terms the limit drops
     (the spike along 1, the O(1/d) mean of the cross term, diag(K_C) instead of I).
 
@@ -26,8 +26,8 @@ Usage:
                                                                         level 1 vs level 2
   /usr/bin/python3 tests/theory/extensive_reference.py --point sigma=tanh teacher=tanh alpha=0.5 \
         gamma=0.5 lam=1e-3 beta=1 kappa=1 sketch=orthogonal            one point, all errors (JSON)
-  /usr/bin/python3 tests/theory/extensive_reference.py --reference      the reference table of [E.30]
-  /usr/bin/python3 tests/theory/extensive_reference.py --gain           the tuned gains of the Checks
+  (the reference table [E.30], the gain tables and every other check: tests/theory/extensive_checks.py)
+  A finite d in the point (d=400) gives the finite-d version [E.27]-[E.29].
 As a module:
   import extensive_reference as er
   er.solve(er.Params(sigma="relu", teacher="tanh", alpha=0.5, gamma=0.5, lam=1e-2, beta=1,
@@ -49,7 +49,7 @@ warnings.filterwarnings("ignore", category=integrate.IntegrationWarning)
 ERRORS = ("train_f", "train_g", "gen_f", "gen_g", "gen_h1", "gen_grad")
 
 # ----------------------------------------------------------------------------------------------
-# Activations and Gaussian-equivalence constants [E.1]
+# Activations and Gaussian-equivalence constants [E.1] (as [D.1.2])
 # ----------------------------------------------------------------------------------------------
 ACT = {
     "tanh": (np.tanh, lambda t: 1.0 - np.tanh(t) ** 2),
@@ -94,7 +94,7 @@ class Params:
     teacher: str = "tanh"
     alpha: float = 0.5        # n / p
     gamma: float = 0.5        # d / p
-    lam: float = 1e-3         # ridge; > -beta v' (negative: the admissible negative ridge [E.20])
+    lam: float = 1e-3         # ridge; > -beta v' (negative: the admissible negative ridge [E.21])
     beta: float = 1.0
     kappa: float = 1.0        # k / d
     sketch: str = "orthogonal"  # 'gaussian' | 'orthogonal'
@@ -111,7 +111,7 @@ class Params:
             raise ValueError("alpha, gamma > 0; beta, Delta_f, Delta_g >= 0")
         vp = constants(self.sigma)["vp"]
         if self.lam + self.beta * vp <= 0 and not (self.lam == 0 and self.beta == 0):
-            raise ValueError(f"lambda + beta v' = {self.lam + self.beta * vp} <= 0: not admissible [E.20]")
+            raise ValueError(f"lambda + beta v' = {self.lam + self.beta * vp} <= 0: not admissible [E.21]")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def sketch_second_moment(kappa, sketch):
 
 
 # ----------------------------------------------------------------------------------------------
-# Level 2 [E.13]-[E.23]
+# Level 2 [E.13]-[E.20], solved as in [E.25]
 # ----------------------------------------------------------------------------------------------
 class Level2:
     def __init__(self, prm: Params, quad=False):
@@ -403,7 +403,7 @@ def full_gradient_mp(prm: Params, n=4000):
 
 
 # ----------------------------------------------------------------------------------------------
-# Level 1 [E.6]-[E.11]: the deterministic equivalent with explicit matrices
+# Level 1 [E.8]-[E.11]: the deterministic equivalent with explicit matrices
 # ----------------------------------------------------------------------------------------------
 def draw_sketch_gram(rng, d, kappa, sketch):
     """Returns (V, C) with C = V V^T / k, k = max(1, round(kappa d))."""
@@ -422,7 +422,7 @@ def draw_sketch_gram(rng, d, kappa, sketch):
 
 
 def level1(prm: Params, T, C, theta0, n, spike=False, mean_terms=False, diagKC=False):
-    """The deterministic equivalent of [E.6]-[E.11] for given T (p x d, rows theta_j/sqrt d),
+    """The deterministic equivalent of [E.8]-[E.11] for given T (p x d, rows theta_j/sqrt d),
     C (d x d), theta0, n. Options add the terms the limit drops: spike = (kappa'_1^2/d) 1 1^T in B
     (and in Sigma_g); mean_terms = the O(1/d) mean mu_2 kappa'_1 (T theta0) o (T C theta0) of the
     cross term; diagKC = v' diag(K_C) instead of v' I in B."""
@@ -498,7 +498,7 @@ def sample_T_C(prm: Params, p, seed):
 # Tuning (lambda, beta) for the gain tables
 # ----------------------------------------------------------------------------------------------
 def l2_errors(prm: Params):
-    """beta = 0 [E.23]: the L2 fit (k = 0 theory); gen_g = gen_grad, train_g = gen_grad + Delta_g."""
+    """beta = 0 [E.22]: the L2 fit (k = 0 theory); gen_g = gen_grad, train_g = gen_grad + Delta_g."""
     q = dataclasses.replace(prm, beta=0.0, kappa=1.0, sketch="orthogonal")
     return solve(q)["errors"]
 
