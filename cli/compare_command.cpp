@@ -21,6 +21,7 @@ struct CompareFlags {
   RequestFlags request;
   FieldFlags<studies::OptimizeOptions> search;
   FieldFlags<studies::CompareOptions> compare;
+  bool directions = false;
   std::string format = "table";
 };
 
@@ -35,8 +36,11 @@ void print_table(const theory::TheoryRequest& r, const studies::CompareOptions& 
                              t.value, t.lambda_on_boundary || t.beta_on_boundary ? "  (on a range boundary)" : "");
   };
   line("L2 (beta = 0)", 1.0, c.l2_equal_samples.optimum);
-  line("L2, equal cost", c.label_cost, c.l2_equal_cost.optimum);
-  line(fmt::format("Sobolev (k = {}), tuned", r.model.k), 1.0, c.sobolev.optimum);
+  if (c.equal_cost_available) line("L2, equal cost", c.label_cost, c.l2_equal_cost.optimum);
+  else std::cout << fmt::format("{:<26} {:>9}  (infinitely many samples: give --adjoint-cost)\n", "L2, equal cost", "inf");
+  const std::string sketch = r.model.extensive() ? fmt::format("kappa = {:g} {}", r.model.kappa, model::to_string(r.model.sketch))
+                                                 : fmt::format("k = {}", r.model.k);
+  line(fmt::format("Sobolev ({}), tuned", sketch), 1.0, c.sobolev.optimum);
   line("Sobolev, beta = 1", 1.0, c.sobolev_beta1.optimum);
   std::cout << fmt::format("gain at equal samples {:.4g}, at equal cost {:.4g} (c = {:g}), with beta = 1 {:.4g}\n",
                            c.gain_equal_samples, c.gain_equal_cost, o.gradient_cost, c.gain_beta1);
@@ -51,11 +55,47 @@ void print_table(const theory::TheoryRequest& r, const studies::CompareOptions& 
   std::cout << c.verdict << "\n";
 }
 
+// compare --directions: one row per k and theory, the L2 references, the two answers.
+void print_directions(const studies::DirectionsOptions& o, const studies::DirectionsTable& t) {
+  const auto& s = o.compare.search;
+  std::cout << fmt::format("how many directions? d = {:g}; {} at each row's optimum (lambda, beta), L2 (n samples) {:.6g} at "
+                           "lambda {:.3g}; equal cost: n (1 + min(k c, C)) L2 samples, c = {:g}{}\n",
+                           o.d, s.objective, t.l2.value, t.l2.lambda, o.compare.gradient_cost,
+                           o.compare.adjoint_cost > 0 ? fmt::format(", C = {:g}", o.compare.adjoint_cost) : "");
+  std::cout << fmt::format("{:>6} {:>8} {:<10} {:>13} {:>11} {:>13} {:>10} {:>10} {:>10}\n", "k", "kappa", "theory",
+                           "lambda_opt", "beta_opt", s.objective, "gain", "cost", "gain_cost");
+  for (const auto& r : t.rows)
+    std::cout << fmt::format("{:>6} {:>8.4g} {:<10} {:>13.6g} {:>11.4g} {:>13.6g} {:>10.4g} {:>9.4g}n {:>10.4g}{}\n", r.k,
+                             r.kappa, r.theory, r.sobolev.lambda, r.sobolev.beta, r.sobolev.value, r.gain_equal_samples,
+                             r.label_cost, r.gain_equal_cost, r.sobolev.converged ? "" : "  (not converged)");
+  if (t.smallest_k_gain > 0)
+    std::cout << fmt::format("the smallest k with a gain >= 1.1 at equal samples: k = {} ({} theory)\n", t.smallest_k_gain,
+                             t.smallest_k_theory);
+  else std::cout << "no k reaches a gain of 1.1 at equal samples\n";
+  if (t.best_k_equal_cost > 0)
+    std::cout << fmt::format("the best k at equal cost: k = {} ({} theory)\n", t.best_k_equal_cost, t.best_k_theory);
+}
+
+void run_directions(const CompareFlags& f, const studies::CompareOptions& o) {
+  theory::TheoryRequest request = f.request.resolve_unchecked();
+  studies::DirectionsOptions d;
+  d.compare = o;
+  d.d = request.d;
+  if (!(request.d > 0))
+    throw model::InvalidParameter("d", "directions: give the input dimension {d} (> 0): the table runs k = 1 .. d");
+  request.d = 0;
+  const studies::DirectionsTable t = studies::compare_directions(request, d);
+  if (f.format == "json") std::cout << report::directions_json(request, d, t).dump(2) << "\n";
+  else print_directions(d, t);
+  if (!t.converged) throw CliError(3, "compare --directions: a saddle point did not converge");
+}
+
 void run_compare(const CompareFlags& f) {
   studies::CompareOptions o;
   f.search.apply(o.search);
   f.compare.apply(o);
   o.validate();
+  if (f.directions) return run_directions(f, o);
   const theory::TheoryRequest request = f.request.resolve();
   const studies::TrainingComparison c = studies::compare_training(request, o);
   if (f.format == "json") std::cout << report::training_comparison_json(request, o, c).dump(2) << "\n";
@@ -71,6 +111,9 @@ void add_compare_command(CLI::App& app) {
   add_request_flags(*cmd, flags->request);
   add_field_flags(*cmd, studies::optimize_options_table(), flags->search, {"over", "max_iterations", "bits"});
   add_field_flags(*cmd, studies::compare_options_table(), flags->compare);
+  cmd->add_flag("--directions", flags->directions,
+                "how many directions do I need? k = 1 .. d at the input dimension --d (fixed-k theory for k <= 8, the "
+                "extensive theory at kappa = k/d), each at its optimum, at equal samples and equal cost");
   cmd->add_option("--format", flags->format, "table | json")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();

@@ -59,12 +59,17 @@ void add_solver_flags(CLI::App& cmd, SolverFlags& f) {
                    "inner_max_iterations"});
 }
 
-theory::TheoryRequest RequestFlags::resolve() const {
+theory::TheoryRequest RequestFlags::resolve_unchecked() const {
   theory::TheoryRequest r;
   apply(r);
   r.model = model.base();
   r.model = theory::requested_model(r);
   r.solver = solver.resolve();
+  return r;
+}
+
+theory::TheoryRequest RequestFlags::resolve() const {
+  theory::TheoryRequest r = resolve_unchecked();
   r.validate();
   return r;
 }

@@ -43,6 +43,9 @@ struct RequestFlags : FieldFlags<theory::TheoryRequest> {
   ModelFlags model;
   SolverFlags solver;
   theory::TheoryRequest resolve() const;  // validated
+  // The same without the request's own validation (the variant's rules on d): for a caller that takes d
+  // for itself (compare --directions). The solver options are validated.
+  theory::TheoryRequest resolve_unchecked() const;
 };
 void add_request_flags(CLI::App& cmd, RequestFlags& flags);
 

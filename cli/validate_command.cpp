@@ -140,7 +140,7 @@ void run_validate(const ValidateArgs& a) {
                                {"p_large", large.p},
                                {"seeds", small.seeds},
                                {"base_seed", small.base_seed},
-                               {"test_error", small.test_error == simulation::TestError::kExact ? "exact" : "sampled"},
+                               {"test_error", simulation::to_string(small.test_error)},
                                {"z_threshold", plan.options().z_threshold}});
   }
   std::cout << "validate: " << tally.summary(plan) << "\n";

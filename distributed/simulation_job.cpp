@@ -9,13 +9,6 @@ namespace srf::distributed {
 
 namespace {
 
-const char* name_of(simulation::TestError t) { return t == simulation::TestError::kExact ? "exact" : "sampled"; }
-const char* name_of(model::SketchScale s) { return s == model::SketchScale::kUnit ? "unit" : "normal"; }
-const char* name_of(simulation::VarpiMode m) { return m == simulation::VarpiMode::kDrawn ? "drawn" : "given"; }
-const char* name_of(simulation::SolveMethod m) {
-  return m == simulation::SolveMethod::kPrimal ? "primal" : m == simulation::SolveMethod::kDual ? "dual" : "auto";
-}
-
 [[noreturn]] void bad(const std::string& source, const std::string& what) {
   throw std::invalid_argument(source + ": " + what);
 }
@@ -43,11 +36,11 @@ std::string text(const nlohmann::json& j, const char* name, const std::string& s
   return v.get<std::string>();
 }
 
-template <class E>
-E choice(const nlohmann::json& j, const char* name, std::initializer_list<E> values, const std::string& source) {
+template <class E, std::size_t N>
+E choice(const nlohmann::json& j, const char* name, const model::EnumName<E> (&names)[N], const std::string& source) {
   const std::string t = text(j, name, source);
-  for (E e : values)
-    if (t == name_of(e)) return e;
+  for (const auto& n : names)
+    if (t == n.name) return n.value;
   bad(source, std::string("job: field '") + name + "' = '" + t + "' is not a known value");
 }
 
@@ -58,16 +51,16 @@ nlohmann::json job_json(const SimulationJob& job) {
   nlohmann::json j;
   j["params"] = report::params_json(job.params);
   j["p"] = o.p;
-  j["test_error"] = name_of(o.test_error);
+  j["test_error"] = simulation::to_string(o.test_error);
   // The test set size matters only when there is a test set.
   j["test_samples"] = o.test_error == simulation::TestError::kSampled ? o.test_samples : 0;
   j["population"] = {{"tolerance", o.population.tolerance},
                      {"max_degree", o.population.max_degree},
                      {"series_correlation_cut", o.population.series_correlation_cut}};
   j["batch_rows"] = o.batch_rows;
-  j["sketch_scale"] = name_of(o.sketch_scale);
-  j["varpi_mode"] = name_of(o.varpi_mode);
-  j["solve"] = name_of(o.solve_method);
+  j["sketch_scale"] = model::to_string(o.sketch_scale);
+  j["varpi_mode"] = simulation::to_string(o.varpi_mode);
+  j["solve"] = simulation::to_string(o.solve_method);
   j["base_seed"] = o.base_seed;
   return j;
 }
@@ -108,7 +101,7 @@ SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) 
   const long long pp = integer(j, "p", source);
   if (pp < 1 || pp > 100000000) bad(source, "job: p = " + std::to_string(pp) + " out of range");
   o.p = static_cast<int>(pp);
-  o.test_error = choice(j, "test_error", {simulation::TestError::kExact, simulation::TestError::kSampled}, source);
+  o.test_error = choice(j, "test_error", simulation::kTestErrorNames, source);
   const long long ts = integer(j, "test_samples", source);
   if (ts < 0 || ts > 1000000000) bad(source, "job: test_samples out of range");
   if (o.test_error == simulation::TestError::kSampled) o.test_samples = static_cast<int>(ts);
@@ -121,11 +114,9 @@ SimulationJob job_from_json(const nlohmann::json& j, const std::string& source) 
   const long long br = integer(j, "batch_rows", source);
   if (br < 0 || br > 100000000) bad(source, "job: batch_rows out of range");
   o.batch_rows = static_cast<int>(br);
-  o.sketch_scale = choice(j, "sketch_scale", {model::SketchScale::kNormal, model::SketchScale::kUnit}, source);
-  o.varpi_mode = choice(j, "varpi_mode", {simulation::VarpiMode::kGiven, simulation::VarpiMode::kDrawn}, source);
-  o.solve_method = choice(
-      j, "solve", {simulation::SolveMethod::kAuto, simulation::SolveMethod::kPrimal, simulation::SolveMethod::kDual},
-      source);
+  o.sketch_scale = choice(j, "sketch_scale", model::kSketchScaleNames, source);
+  o.varpi_mode = choice(j, "varpi_mode", simulation::kVarpiModeNames, source);
+  o.solve_method = choice(j, "solve", simulation::kSolveMethodNames, source);
   const nlohmann::json& bs = field(j, "base_seed", source);
   if (!bs.is_number_unsigned() && !(bs.is_number_integer() && bs.get<long long>() >= 0))
     bad(source, "job: base_seed must be a non-negative integer");

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include <sobolev_rf/model/enum_names.hpp>
 #include <sobolev_rf/model/invalid_parameter.hpp>
 
 namespace srf::model {
@@ -106,26 +107,26 @@ Field<S> text(std::string_view name, std::string S::*m, std::string_view descrip
   return f;
 }
 
-// An enum member spelled by names: {{"deterministic", TraceMethod::kDeterministic}, ...}.
-template <class S, class E>
-Field<S> choice(std::string_view name, E S::*m, std::vector<std::pair<std::string, E>> values,
-                std::string_view description) {
+// An enum member spelled by its names array (model/enum_names.hpp), the one place its names are written.
+template <class S, class E, std::size_t N>
+Field<S> choice(std::string_view name, E S::*m, const EnumName<E> (&names)[N], std::string_view description) {
   Field<S> f{name, FieldType::kChoice, description};
-  for (const auto& v : values) f.choices.push_back(v.first);
-  f.get_text = [m, values](const S& s) {
-    for (const auto& [n, e] : values)
-      if (s.*m == e) return n;
+  for (const auto& n : names) f.choices.emplace_back(n.name);
+  const EnumName<E>* first = names;
+  f.get_text = [m, first](const S& s) {
+    for (std::size_t i = 0; i < N; ++i)
+      if (first[i].value == s.*m) return std::string(first[i].name);
     return std::string("?");
   };
-  f.set_text = [m, values, name](S& s, const std::string& t) {
-    for (const auto& [n, e] : values)
-      if (n == t) {
-        s.*m = e;
+  f.set_text = [m, first, name](S& s, const std::string& t) {
+    for (std::size_t i = 0; i < N; ++i)
+      if (t == first[i].name) {
+        s.*m = first[i].value;
         return;
       }
     std::string known;
-    for (const auto& v : values) known += (known.empty() ? "" : ", ") + v.first;
-    throw InvalidParameter(std::string(name), std::string(name) + " = '" + t + "': must be one of " + known);
+    for (std::size_t i = 0; i < N; ++i) known += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(first[i].name);
+    throw InvalidParameter(std::string(name), std::string(name) + " = '" + t + "': must be " + known);
   };
   return f;
 }

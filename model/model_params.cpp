@@ -23,6 +23,8 @@ void finite_nonnegative(const char* field, double v) {
 }
 }  // namespace
 
+void validate_extensive(const ModelParams& p);
+
 void ModelParams::validate() const {
   try {
     (void)activation(sigma);
@@ -73,6 +75,39 @@ void ModelParams::validate() const {
   // (R1)-(R2) of docs/theory/structured.md [S.1]. A file is read once (model/spectrum.hpp).
   if (!std::isfinite(alignment)) bad("alignment", alignment, "must be finite");
   check_alignment(parse_spectrum(spectrum), alignment);
+  validate_extensive(*this);
+}
+
+// Extensive sketches (docs/model.md "Extensive sketches"): kappa replaces k; the combinations
+// without a theory are refused here, naming the flag (docs/theory/extensive.md derives isotropic
+// inputs, no informed direction, independent noises).
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+void validate_extensive(const ModelParams& p) {
+  if (!std::isfinite(p.kappa) || p.kappa < 0.0) bad("kappa", p.kappa, "must be finite and >= 0 (0: k fixed, the base model)");
+  if (!p.extensive()) {
+    if (p.sketch != SketchLaw::kGaussian)
+      throw InvalidParameter("sketch", std::string("sketch = ") + to_string(p.sketch) +
+                                           ": a sketch law of an extensive sketch; needs {kappa} > 0");
+    return;
+  }
+  if (p.k != 0) bad("kappa", p.kappa, "k = kappa d directions: not with {k} = " + std::to_string(p.k) + " (give one of them)");
+  if (!p.varpi.empty()) bad("kappa", p.kappa, "an extensive sketch self-averages over varpi: not with {varpi}");
+  if (p.rho != 0.0) bad("kappa", p.kappa, "not with {rho} != 0 (the extensive theory has independent noises)");
+  if (p.sketch == SketchLaw::kOrthogonal && p.kappa > 1.0)
+    throw InvalidParameter("sketch", "sketch = orthogonal has at most d orthonormal directions: needs {kappa} <= 1, not kappa = " +
+                                        num(p.kappa));
+  if (p.structured())
+    bad("kappa", p.kappa, "extensive sketches are derived for isotropic inputs only, not with {spectrum} = " + p.spectrum);
+  if (p.has_informed()) bad("kappa", p.kappa, "not with an {informed} direction (informed = " + p.informed + ")");
+  if (!activation(p.sigma).has_useful_gradient)
+    throw InvalidParameter("sigma", "sigma = " + p.sigma + ": has no useful gradient (sigma' = 0 a.e.), not allowed with kappa > 0");
+  if (!activation(p.teacher).has_useful_gradient)
+    throw InvalidParameter("teacher", "teacher = " + p.teacher + ": has no useful gradient, not allowed with kappa > 0");
 }
 
 }  // namespace srf::model

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <sobolev_rf/model/invalid_parameter.hpp>
+#include <sobolev_rf/model/sketch_law.hpp>
 
 namespace srf::model {
 
@@ -36,8 +37,16 @@ struct ModelParams {
   // teacher theta0_i ~ s_i^(b/2) g_i with b = alignment, scaled to theta0^T Sigma theta0 = 1.
   std::string spectrum = "isotropic";
   double alignment = 0.0;        // b: > 0 teacher in high-variance directions, < 0 in low ones
+  // Extensive sketches (docs/model.md "Extensive sketches"): k = kappa d directions as d grows, the
+  // gradient term the mean over them. kappa = 0: the fixed-k model above (k directions); kappa > 0
+  // replaces k (which must then be 0).
+  double kappa = 0.0;
+  SketchLaw sketch = SketchLaw::kGaussian;  // the extensive sketch's law (model/sketch_law.hpp)
 
   bool structured() const { return spectrum != "isotropic"; }
+  bool extensive() const { return kappa > 0.0; }
+  // Gradient labels along random sketch directions: k fixed ones, or an extensive sketch.
+  bool has_sketch() const { return k > 0 || extensive(); }
 
   bool has_informed() const { return informed != "none"; }
   // An informed direction estimated from gradient samples (estimated or estimated_sigma).

@@ -77,6 +77,12 @@ std::vector<F> make_table() {
            "eigenvalues r times the others) | file:PATH (eigenvalues, one per line)"),
       real("alignment", &P::alignment,
            "teacher alignment b: theta0_i ~ s_i^(b/2) g_i (> 0: high-variance directions, < 0: low, 0: uniform)", true),
+      real("kappa", &P::kappa,
+           "extensive sketch: k = kappa d directions (k = round(kappa d) at a finite d), the gradient loss their mean; "
+           "0: k fixed (the base model)", true),
+      choice("sketch", &P::sketch, kSketchLawNames,
+             "law of the extensive sketch: gaussian (i.i.d. N(0,1), any kappa) | orthogonal (sqrt(d) x Haar orthonormal "
+             "columns, kappa <= 1; kappa = 1: the full gradient)"),
       shorthand("noise", "Delta_f = Delta_g = value (sets both)", [](const P& p) {
         return p.delta_f == p.delta_g ? p.delta_f : std::nan("");
       }, [](P& p, double v) { p.delta_f = p.delta_g = v; }),
@@ -148,11 +154,13 @@ std::string model_parameter_names(bool sweepable_only) { return field_names(mode
 void set_model_parameter(ModelParams& p, std::string_view name, double value) {
   const F* f = find_model_parameter(name);
   if (!f) unknown(name);
-  if (!f->set_number)
-    throw InvalidParameter(std::string(name), fmt::format("{} = {:g}: expects {}, not a number", name, value,
-                                                          name == "informed"   ? "none, oracle or estimated"
-                                                          : name == "spectrum" ? "isotropic, powerlaw:a, twolevel:f,r or file:PATH"
-                                                                               : "an activation name"));
+  if (!f->set_number) {
+    // What the field takes, from its own row: its choices, or its description.
+    std::string expects;
+    for (const auto& c : f->choices) expects += (expects.empty() ? "one of " : ", ") + c;
+    if (expects.empty()) expects = std::string(f->description);
+    throw InvalidParameter(std::string(name), fmt::format("{} = {:g}: not a number; expects {}", name, value, expects));
+  }
   f->set_number(p, value);
 }
 

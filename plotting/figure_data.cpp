@@ -239,7 +239,7 @@ class FigureComputer {
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),
                              std::to_string(r.size.d), std::to_string(r.seeds),
-                             o.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal"});
+                             model::to_string(o.sketch_scale)});
       for (const auto& [name, field] : model::error_fields()) {
         const simulation::Estimate& e = r.estimate(name);
         cells.push_back(num(e.mean));

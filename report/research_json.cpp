@@ -56,7 +56,9 @@ nlohmann::json training_comparison_json(const theory::TheoryRequest& r, const st
   j["lambda_range"] = {o.search.lambda_min, o.search.lambda_max};
   j["beta_range"] = {o.search.beta_min, o.search.beta_max};
   j["gradient_cost"] = o.gradient_cost;
-  j["label_cost"] = c.label_cost;
+  j["adjoint_cost"] = o.adjoint_cost;
+  j["label_cost"] = number(c.label_cost);
+  j["equal_cost_available"] = c.equal_cost_available;
   auto row = [&](const studies::CompareRow& row) {
     nlohmann::json x = at_optimum(row.optimum);
     x["sample_factor"] = row.sample_factor;
@@ -85,6 +87,40 @@ nlohmann::json training_comparison_json(const theory::TheoryRequest& r, const st
   j["converged"] = c.converged;
   j["verdict"] = c.verdict;
   j.update(run_metadata_json(r.solver));
+  return j;
+}
+
+nlohmann::json directions_json(const theory::TheoryRequest& base, const studies::DirectionsOptions& o,
+                               const studies::DirectionsTable& t) {
+  nlohmann::json j = params_json(base.model);
+  j["d"] = o.d;
+  j["objective"] = o.compare.search.objective;
+  j["lambda_range"] = {o.compare.search.lambda_min, o.compare.search.lambda_max};
+  j["beta_range"] = {o.compare.search.beta_min, o.compare.search.beta_max};
+  j["gradient_cost"] = o.compare.gradient_cost;
+  j["adjoint_cost"] = o.compare.adjoint_cost;
+  j["l2"] = {{"lambda_opt", number(t.l2.lambda)}, {"value", number(t.l2.value)}, {"converged", t.l2.converged}};
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : t.rows)
+    rows.push_back({{"k", r.k},
+                    {"kappa", r.kappa},
+                    {"theory", r.theory},
+                    {"label_cost", r.label_cost},
+                    {"lambda_opt", number(r.sobolev.lambda)},
+                    {"beta_opt", number(r.sobolev.beta)},
+                    {"value", number(r.sobolev.value)},
+                    {"l2_equal_cost_lambda_opt", number(r.l2_equal_cost.lambda)},
+                    {"l2_equal_cost_value", number(r.l2_equal_cost.value)},
+                    {"gain_equal_samples", number(r.gain_equal_samples)},
+                    {"gain_equal_cost", number(r.gain_equal_cost)},
+                    {"converged", r.sobolev.converged && r.l2_equal_cost.converged}});
+  j["rows"] = rows;
+  j["smallest_k_gain"] = t.smallest_k_gain;
+  j["smallest_k_theory"] = t.smallest_k_theory;
+  j["best_k_equal_cost"] = t.best_k_equal_cost;
+  j["best_k_theory"] = t.best_k_theory;
+  j["converged"] = t.converged;
+  j.update(run_metadata_json(base.solver));
   return j;
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/studies/directions_table.hpp>
 #include <sobolev_rf/studies/training_comparison.hpp>
 
 namespace srf::report {
@@ -22,5 +23,12 @@ nlohmann::json optimum_json(const studies::Optimum& best, const studies::Optimiz
 // "converged" and the one-line "verdict".
 nlohmann::json training_comparison_json(const theory::TheoryRequest& sobolev, const studies::CompareOptions& options,
                                         const studies::TrainingComparison& comparison);
+
+// `compare --directions`: the shared model, "d", the objective and cost options, "l2" (the L2 fit on n at
+// its optimum), "rows" (each "k", "kappa", "theory", "label_cost", "lambda_opt", "beta_opt", "value",
+// "l2_equal_cost_value", "gain_equal_samples", "gain_equal_cost", "converged"), "smallest_k_gain" with
+// its "smallest_k_theory", "best_k_equal_cost" with its "best_k_theory", "converged".
+nlohmann::json directions_json(const theory::TheoryRequest& base, const studies::DirectionsOptions& options,
+                               const studies::DirectionsTable& table);
 
 }  // namespace srf::report

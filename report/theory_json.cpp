@@ -60,7 +60,7 @@ nlohmann::json theory_answer_json(const theory::TheoryRequest& request, const th
   nlohmann::json j = theory_json(answer.model, r, request.varpi_average);
   if (full) j["residual_history"] = r.summary.residual_history;
   j.update(run_metadata_json(request.solver));
-  j["sketch_scale"] = request.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal";
+  j["sketch_scale"] = model::to_string(request.sketch_scale);
   if (request.sensitivities) {
     const theory::Sensitivities& s = r.sensitivities;
     nlohmann::json sj = {{"computed", s.computed}, {"message", s.message}};
@@ -103,11 +103,11 @@ nlohmann::json simulation_json(const model::ModelParams& params, const simulatio
   j["threads"] = r.threads;
   j["seeds_in_parallel"] = r.seeds_in_parallel;
   j["base_seed"] = o.base_seed;
-  j["test_error"] = o.test_error == simulation::TestError::kExact ? "exact" : "sampled";
+  j["test_error"] = simulation::to_string(o.test_error);
   if (o.test_error == simulation::TestError::kSampled) j["test_samples"] = o.test_samples;
   else j["test_samples"] = nullptr;
-  j["sketch_scale"] = o.sketch_scale == model::SketchScale::kUnit ? "unit" : "normal";
-  j["varpi_mode"] = o.varpi_mode == simulation::VarpiMode::kDrawn ? "drawn" : "given";
+  j["sketch_scale"] = model::to_string(o.sketch_scale);
+  j["varpi_mode"] = simulation::to_string(o.varpi_mode);
   for (const auto& [name, e] : r.estimates) j[name] = {{"mean", e.mean}, {"se", e.se}};  // NaN se -> null
   // Exact errors: the largest truncation bound over the seeds, per error; sampled: the per-seed
   // standard errors of the test-set means.
@@ -125,7 +125,7 @@ nlohmann::json simulation_json(const model::ModelParams& params, const simulatio
   }
   nlohmann::json seeds = nlohmann::json::array();
   for (const auto& s : r.per_seed) {
-    nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", s.primal ? "primal" : "dual"}};
+    nlohmann::json js = {{"seed", s.seed_index}, {"varpi", s.varpi}, {"solve", simulation::solved_system(s.primal)}};
     for (const auto& [name, field] : model::error_fields()) js[name] = s.errors.*field;
     nlohmann::json extra;
     for (const auto& [name, field] : model::error_fields())

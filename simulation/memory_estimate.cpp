@@ -1,5 +1,7 @@
 #include <sobolev_rf/simulation/memory_estimate.hpp>
 
+#include <sobolev_rf/simulation/seed_kernel.hpp>
+
 #include <omp.h>
 
 #include <algorithm>
@@ -28,7 +30,11 @@ std::uint64_t read_number(const std::string& path, bool& ok) {
 }  // namespace
 
 MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const SimulationOptions& options) {
-  const ProblemSize sz = problem_size(params, options.p);
+  return make_seed_kernel(params)->memory(options);
+}
+
+MemoryEstimate stacked_peak_memory(const model::ModelParams& params, const SimulationOptions& options,
+                                   const ProblemSize& sz) {
   const double n = sz.n, p = sz.p, d = sz.d, k = sz.k;
   const int threads = options.threads > 0 ? options.threads : std::max(1, omp_get_max_threads());
   MemoryEstimate e;
@@ -59,7 +65,7 @@ MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const Simu
   double errors;
   if (options.test_error == TestError::kExact) {
     const double L1 = options.population.max_degree + 1;
-    errors = (9 + k) * L1 * p + 8 * p + seed_threads * (2 * kTile * kTile + 3 * kGridNodes * kGridBlock);
+    errors = 10 * L1 * p + 8 * p + seed_threads * ((k > 0 ? 3 : 2) * kTile * kTile + 3 * kGridNodes * kGridBlock);
     // Structured inputs: sqrt(Sigma) Theta (d p) and a Euclidean Gram tile per thread beside.
     if (params.structured()) errors += d * p + 2 * p + seed_threads * kTile * kTile;
   } else {
@@ -71,6 +77,33 @@ MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const Simu
     estimate_u = nu * d + 3 * m * m;  // samples, Gram, eigenvectors (+ workspace)
   }
   const double per_seed = 8.0 * (always + std::max({training, errors, estimate_u}));
+  e.peak_bytes = static_cast<std::uint64_t>(kFixedBytes + e.concurrent_seeds * per_seed);
+  return e;
+}
+
+MemoryEstimate extensive_peak_memory(const model::ModelParams& params, const SimulationOptions& options,
+                                     const ProblemSize& sz) {
+  const double n = sz.n, p = sz.p, d = sz.d, k = sz.k;
+  const int threads = options.threads > 0 ? options.threads : std::max(1, omp_get_max_threads());
+  MemoryEstimate e;
+  e.concurrent_seeds = (options.seeds >= 2 && threads >= 2) ? std::min(threads, options.seeds) : 1;
+  e.primal = true;
+  const double seed_threads = e.concurrent_seeds > 1 ? 1 : threads;
+  const bool full = params.sketch == model::SketchLaw::kOrthogonal && sz.k == sz.d;  // V = sqrt(d) I: no V, zeta = Theta
+  const bool orthogonal = params.sketch == model::SketchLaw::kOrthogonal;
+  const double b = std::min<double>(batch_rows_for(options, sz.p), n);
+  const double always = d * p + (full ? 0 : d * k + k * p) + n * (1 + k) + 2 * d + k;
+  const double draws = full ? 0 : (orthogonal ? 2 * d * k + k * k : 0);  // Householder QR and its Q
+  const double batch = b * (d + 3 * p + 1 + k);
+  const double training = 2 * n * p + std::max(batch, 2 * p * p) + p * (2 + k);
+  double errors;
+  if (options.test_error == TestError::kExact) {
+    const double L1 = options.population.max_degree + 1;
+    errors = 10 * L1 * p + 8 * p + seed_threads * (3 * kTile * kTile + 3 * kGridNodes * kGridBlock);
+  } else {
+    errors = (d > p ? p * p : 0) + seed_threads * kTile * (d + 4 * p + std::max(p, d) + k);
+  }
+  const double per_seed = 8.0 * (always + std::max({draws, training, errors}));
   e.peak_bytes = static_cast<std::uint64_t>(kFixedBytes + e.concurrent_seeds * per_seed);
   return e;
 }

@@ -8,8 +8,8 @@
 //                the normal matrix (p^2) beside them and two row batches (2 b p)
 //   dual         A (N p, N = n(1 + k) rows), sigma' (n p) when beta = 0 < k, then A A^T (N^2)
 //   batches      X, H, sigma, sigma' of one row batch: b (d + 3 p)
-//   exact errors per thread two Gram tiles (2 * 256^2) and the grid block of the Hermite
-//                coefficients (3 * 529 * 64); per seed (9 + k)(L + 1) p coefficient arrays;
+//   exact errors per thread two Gram tiles (2 * 256^2, three with k > 0: zeta's) and the grid block of
+//                the Hermite coefficients (3 * 529 * 64); per seed 10 (L + 1) p coefficient arrays;
 //                structured inputs add sqrt(Sigma) Theta (d p) and a third tile per thread
 //   sampled      the Gram Q (p^2) when d > p; per thread a test chunk 256 (d + 4 p + max(p, d))
 // times the seeds that run at once (min(threads, seeds) when seeds run in parallel), plus a
@@ -29,8 +29,18 @@ struct MemoryEstimate {
   bool primal = true;        // the system simulate_seed will solve
 };
 
-// Throws std::invalid_argument for sizes problem_size rejects.
+// Throws std::invalid_argument for sizes problem_size rejects. The family's kernel does the counting
+// (seed_kernel.hpp): stacked_peak_memory above, or extensive_peak_memory.
 MemoryEstimate estimate_peak_memory(const model::ModelParams& params, const SimulationOptions& options);
+MemoryEstimate stacked_peak_memory(const model::ModelParams& params, const SimulationOptions& options,
+                                   const ProblemSize& size);
+// Extensive sketches (extensive_kernel.hpp): always primal; Theta (d p), V (d k, gaussian or orthogonal
+// below the full gradient) and its QR workspace, zeta (k p), the labels n (1 + k), sigma and sigma' of
+// the training set (2 n p), the normal matrix beside the Gram S^T S (2 p^2 at once), a batch
+// b (d + 3 p + 1 + k); exact errors as the stacked model's without the per-direction series (the
+// gradient pair weight zeta^T zeta is formed per tile).
+MemoryEstimate extensive_peak_memory(const model::ModelParams& params, const SimulationOptions& options,
+                                     const ProblemSize& size);
 
 struct AvailableMemory {
   std::uint64_t bytes = 0;

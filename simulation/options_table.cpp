@@ -33,25 +33,6 @@ Field<O> row(std::string_view name, FieldType type, std::string_view description
   return f;
 }
 
-// A choice row with the CLI's message for a bad name ("must be normal or unit").
-template <class E>
-Field<O> named_choice(std::string_view name, E O::*member, std::vector<std::pair<std::string, E>> values,
-                      std::string_view description) {
-  Field<O> f = model::choice(name, member, values, description);
-  std::string known;
-  for (std::size_t i = 0; i < values.size(); ++i)
-    known += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i].first;
-  f.set_text = [member, values, name, known](O& o, const std::string& t) {
-    for (const auto& [n, e] : values)
-      if (n == t) {
-        o.*member = e;
-        return;
-      }
-    throw InvalidParameter(std::string(name), std::string(name) + " = '" + t + "': must be " + known);
-  };
-  return f;
-}
-
 std::vector<Field<O>> make_table() {
   Field<O> max_memory = row("max_memory", FieldType::kText,
                             "memory limit for the run's estimated peak: MiB, or with a unit (512M, 4G, 1T); "
@@ -71,18 +52,16 @@ std::vector<Field<O>> make_table() {
       model::integer("seeds", &O::seeds, "independent repetitions (mean and standard error over them)"),
       model::integer("threads", &O::threads, "threads (0: OMP_NUM_THREADS or all cores)"),
       model::integer("seed", &O::base_seed, "base seed; seed s draws from streams of (seed, s) only"),
-      named_choice("test_error", &O::test_error, {{"exact", TestError::kExact}, {"sampled", TestError::kSampled}},
+      model::choice("test_error", &O::test_error, kTestErrorNames,
                    "exact: gen_* as Gaussian expectations given the draws and w (no test-set noise); "
                    "sampled: averages over test_samples fresh inputs"),
       model::integer("test_samples", &O::test_samples, "fresh test inputs per seed (test_error = sampled only)"),
       std::move(max_memory),
       model::integer("batch_rows", &O::batch_rows, "rows per feature batch, bounds memory (0: about 4 MiB per buffer)"),
-      named_choice("sketch_scale", &O::sketch_scale,
-                   {{"normal", model::SketchScale::kNormal}, {"unit", model::SketchScale::kUnit}},
+      model::choice("sketch_scale", &O::sketch_scale, model::kSketchScaleNames,
                    "normal: V ~ N(0,1) entries (docs/model.md); unit: V ~ N(0, I/d), the 'wrong scaling'"),
       std::move(varpi_drawn),
-      named_choice("solve", &O::solve_method,
-                   {{"auto", SolveMethod::kAuto}, {"primal", SolveMethod::kPrimal}, {"dual", SolveMethod::kDual}},
+      model::choice("solve", &O::solve_method, kSolveMethodNames,
                    "auto | primal | dual (auto: the smaller system)"),
   };
 }

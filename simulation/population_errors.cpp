@@ -118,16 +118,16 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
   const Triple scale = {positive_or_one(Ephi2), positive_or_one(std::max(a.squaredNorm(), 1.0) * Edphi2),
                         positive_or_one(t0 * Edphi2)};
 
-  // Series vectors (feature x degree): U for gen_f, G[m] for gen_g, R for gen_grad.
-  MatrixXd U(p, L + 1), R(p, L + 1);
-  std::vector<MatrixXd> G(static_cast<std::size_t>(k), MatrixXd(p, L + 1));
+  // Series vectors (feature x degree): U for gen_f, G for gen_g (whose pair weight Z_jl = zeta_j . zeta_l
+  // is formed per tile: one series whatever k), R for gen_grad.
+  MatrixXd U(p, L + 1), R(p, L + 1), G(k > 0 ? p : 0, L + 1);
   for (Index n = 0; n <= L; ++n) {
     U.col(n) = w.cwiseProduct(A.row(n).transpose());
     // gen_grad's pair weight Q_jl: isotropic s_j rho_jl s_l (s in R, one more rho in the sum);
     // structured the Euclidean Gram QE_jl of the tile, multiplied in the sum.
     R.col(n) = structured ? VectorXd(w.cwiseProduct(B.row(n).transpose()))
                           : VectorXd(w.cwiseProduct(s).cwiseProduct(B.row(n).transpose()));
-    for (Index m = 0; m < k; ++m) G[m].col(n) = w.cwiseProduct(zeta.row(m).transpose()).cwiseProduct(B.row(n).transpose());
+    if (k > 0) G.col(n) = w.cwiseProduct(B.row(n).transpose());
   }
   // Weighted tails |w_j| sqrt(W_jj) tail_n(j) for the bound.
   const MatrixXd tailA = tail_norms(A, DA), tailB = tail_norms(B, DB);
@@ -150,8 +150,9 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
     const Index l0 = tl * kTileColumns, bl = std::min(kTileColumns, p - l0);
     const bool diagonal = tj == tl;
     TileResult& res = results[t];
-    MatrixXd rho(bj, bl), QE;
+    MatrixXd rho(bj, bl), QE, Z;
     rho.noalias() = Tc.middleCols(j0, bj).transpose() * Tc.middleCols(l0, bl);
+    if (k > 0) Z.noalias() = zeta.middleCols(j0, bj).transpose() * zeta.middleCols(l0, bl);
     if (structured) {
       QE.noalias() = Theta.middleCols(j0, bj).transpose() * Theta.middleCols(l0, bl);
       QE *= inv_d;
@@ -207,20 +208,18 @@ PopulationErrors population_errors(const model::Activation& sigma, const model::
           ar[i] = ar[i] * r[i] + g[i] * gr;
         }
         if (k > 0) {
-          for (Index i = i0; i < bj; ++i) ag[i] *= r[i];
-          for (Index m = 0; m < k; ++m) {
-            const double* v = G[m].col(n).data() + j0;
-            const double vl = G[m](gl, n);
-            for (Index i = i0; i < bj; ++i) ag[i] += v[i] * vl;
-          }
+          const double* v = G.col(n).data() + j0;
+          const double vl = G(gl, n);
+          for (Index i = i0; i < bj; ++i) ag[i] = ag[i] * r[i] + v[i] * vl;
         }
       }
       const double* msk = mask.col(l).data();
       // Isotropic: Q o R^n = D R^(n+1) D, one more rho; structured: the Euclidean QE_jl.
       const double* qw = structured ? QE.col(l).data() : r;
+      const double* zw = k > 0 ? Z.col(l).data() : nullptr;
       for (Index i = i0; i < bj; ++i) {
         sum[0] += msk[i] * af[i];
-        sum[1] += msk[i] * ag[i];
+        if (zw) sum[1] += msk[i] * ag[i] * zw[i];
         sum[2] += msk[i] * ar[i] * qw[i];
       }
     }

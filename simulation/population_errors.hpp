@@ -29,8 +29,9 @@
 // degree whose bound is below tolerance * scale / (number of tiles), scale the error of the
 // zero predictor (E phi^2, max(|a|^2, 1) E phi'^2, t0 E phi'^2). The cross terms use the full
 // max_degree with the same bound in |corr(h_j, omega)|. The reported bound adds the adaptive
-// quadrature's error estimates of the fallback pairs. Cost: p^2 d (the tiles of the Gram) plus
-// about (6 + 2k) L p^2 / 2 for the series.
+// quadrature's error estimates of the fallback pairs. gen_g's pair weight Z_jl is formed per tile (a
+// product of k-vectors), so its series is one Horner sum like the others whatever k is: cost p^2 d (the
+// tiles of the Gram) plus p^2 k (the tiles of Z) plus about 8 L p^2 / 2 for the series.
 #include <Eigen/Dense>
 
 #include <sobolev_rf/model/activation.hpp>

@@ -156,7 +156,7 @@ RandomFeaturesFit fit_random_features(const MatrixXd& X, const VectorXd& y, cons
   // weights made of roundoff: refuse them.
   if (options.lambda == 0 && !(sol.pivot_ratio > system_size * std::numeric_limits<double>::epsilon())) {
     std::ostringstream os;
-    os << "lambda = 0: the " << (sol.primal ? "primal" : "dual") << " system is numerically singular "
+    os << "lambda = 0: the " << solved_system(sol.primal) << " system is numerically singular "
        << "(squared pivot ratio " << sol.pivot_ratio << "); a design without full rank needs lambda > 0";
     bad("lambda", os.str());
   }

@@ -29,6 +29,9 @@ struct SeedDraws {
   SeedProblem problem;
   Eigen::VectorXd varpi;  // the realised alignment V^T theta0 (the labels use it exactly)
   InformedDraw informed;
+  // The weight of each direction's squared error in gen_g: 1 (the sum over the k directions, the
+  // fixed-k model), or 1/k (their mean, an extensive sketch: docs/model.md "Extensive sketches").
+  double sketch_weight = 1.0;
 };
 
 struct SeedDesign {

@@ -31,10 +31,14 @@ void evaluate_exact(const model::ModelParams& params, const SimulationOptions& o
                                                 threads, pr.input_variance);
   const double train_f = out.errors.train_f, train_g = out.errors.train_g, train_inf = out.errors.train_inf;
   out.errors = pe.errors;
+  out.errors.gen_g *= dr.sketch_weight;
+  out.errors.gen_h1 = out.errors.gen_f + out.errors.gen_g;
   out.errors.train_f = train_f;
   out.errors.train_g = train_g;
   out.errors.train_inf = train_inf;
   out.population_truncation_bound = pe.truncation_bound;
+  out.population_truncation_bound.gen_g *= dr.sketch_weight;
+  out.population_truncation_bound.gen_h1 = out.population_truncation_bound.gen_f + out.population_truncation_bound.gen_g;
   if (params.has_informed()) {
     // gen_inf is gen_g of the one-column "sketch" u (whose realised alignment is t = u . theta0).
     const PopulationErrors pi = population_errors(sigma, phi, pr.Theta, pr.theta0, MatrixXd(dr.informed.u),
@@ -127,9 +131,10 @@ ChunkSums test_chunk(const TestSet& ts, int c) {
       double eg = 0;
       for (int m = 0; m < k; ++m) {
         const double r = ts.dr.varpi[m] * dphi[i] - sketched(i, m);
-        sg += r * r;
         eg += r * r;
       }
+      eg *= ts.dr.sketch_weight;
+      sg += eg;
       sg2 += eg * eg;
       sh2 += (ef[i] + eg) * (ef[i] + eg);
     }

@@ -14,9 +14,7 @@
 #include <sobolev_rf/model/spectrum.hpp>
 #include <sobolev_rf/simulation/blas_control.hpp>
 #include <sobolev_rf/simulation/memory_estimate.hpp>
-#include <sobolev_rf/simulation/seed_assembly.hpp>
-#include <sobolev_rf/simulation/seed_evaluation.hpp>
-#include <sobolev_rf/simulation/stacked_solve.hpp>
+#include <sobolev_rf/simulation/seed_kernel.hpp>
 
 namespace srf::simulation {
 
@@ -60,10 +58,11 @@ void SimulationOptions::validate() const {
   population.validate();
 }
 
-ProblemSize problem_size(const model::ModelParams& params, int p) {
+ProblemSize problem_size(const model::ModelParams& params, int p) { return make_seed_kernel(params)->size(p); }
+
+ProblemSize sample_and_input_sizes(const model::ModelParams& params, int p) {
   ProblemSize s;
   s.p = p;
-  s.k = params.k;
   const double n = std::round(params.alpha * p);
   const double d = std::round(params.gamma * p);
   if (!(n >= 1) || n > 1e8) {
@@ -231,23 +230,7 @@ SeedResult simulate_seed(const model::ModelParams& params_in, const SimulationOp
                          int threads) {
   options.validate();
   const model::ModelParams params = checked(params_in, options.varpi_mode);
-  threads = std::max(threads, 1);
-  // (a) the draws and the training design, (b) the exact ridge solve, (c) the errors. The design
-  // is moved into the solve, which frees it before the errors allocate theirs.
-  SeedDesign seed = assemble_seed(params, options, seed_index, threads);
-  const int n = seed.design.n, k = seed.design.k;
-  const bool informed = seed.design.informed();
-  const StackedSolution sol = solve_stacked(std::move(seed.design), params.lambda, threads);
-
-  SeedResult out;
-  out.seed_index = seed_index;
-  out.primal = sol.primal;
-  out.varpi.assign(seed.draws.varpi.data(), seed.draws.varpi.data() + k);
-  out.errors.train_f = sol.r_f.squaredNorm() / n;
-  out.errors.train_g = k > 0 ? sol.r_g.squaredNorm() / n : 0.0;
-  out.errors.train_inf = informed ? sol.r_inf.squaredNorm() / n : 0.0;
-  evaluate_seed(params, options, seed_index, seed.draws, sol.w, threads, out);
-  return out;
+  return make_seed_kernel(params)->run_seed(options, seed_index, std::max(threads, 1));
 }
 
 SimulationResult summarize_seeds(const model::ModelParams& params, const SimulationOptions& options,
@@ -279,8 +262,9 @@ SimulationResult simulate(const model::ModelParams& params_in, const SimulationO
   options.validate();
   const model::ModelParams params = checked(params_in, options.varpi_mode);
   check_memory(params, options);
+  const std::unique_ptr<SeedKernel> kernel = make_seed_kernel(params);
   SimulationResult res;
-  res.size = problem_size(params, options.p);
+  res.size = kernel->size(options.p);
   res.seeds = options.seeds;
   const int threads = options.threads > 0 ? options.threads : std::max(1, omp_get_max_threads());
   res.threads = threads;
@@ -298,7 +282,7 @@ SimulationResult simulate(const model::ModelParams& params_in, const SimulationO
     for (int s = 0; s < options.seeds; ++s) {
       if (options.stop && options.stop->load()) continue;
       try {
-        res.per_seed[s] = simulate_seed(params, options, s, 1);
+        res.per_seed[s] = kernel->run_seed(options, s, 1);
 #pragma omp critical(srf_simulate_progress)
         {
           ++done;
@@ -319,7 +303,7 @@ SimulationResult simulate(const model::ModelParams& params_in, const SimulationO
     try {
       for (int s = 0; s < options.seeds; ++s) {
         if (options.stop && options.stop->load()) break;
-        res.per_seed[s] = simulate_seed(params, options, s, threads);
+        res.per_seed[s] = kernel->run_seed(options, s, threads);
         if (options.on_seed_done) options.on_seed_done(s + 1, options.seeds);
       }
     } catch (...) {

@@ -36,11 +36,16 @@ enum class VarpiMode {
   kDrawn,  // V with i.i.d. entries; varpi = V^T theta0 is random and reported per seed
 };
 
+inline constexpr model::EnumName<VarpiMode> kVarpiModeNames[] = {{"given", VarpiMode::kGiven}, {"drawn", VarpiMode::kDrawn}};
+inline const char* to_string(VarpiMode v) { return model::enum_to_string(kVarpiModeNames, v); }
+
 // How the gen_* errors are measured after training.
 enum class TestError {
   kExact,    // Gaussian expectations given the seed's draws and w (simulation/population_errors.hpp)
   kSampled,  // averages over test_samples fresh inputs (adds test-set noise to every seed)
 };
+inline constexpr model::EnumName<TestError> kTestErrorNames[] = {{"exact", TestError::kExact}, {"sampled", TestError::kSampled}};
+inline const char* to_string(TestError v) { return model::enum_to_string(kTestErrorNames, v); }
 
 struct SimulationOptions {
   int p = 1000;              // number of random features; n = round(alpha p), d = round(gamma p)
@@ -82,7 +87,10 @@ class Cancelled : public std::runtime_error {
 struct ProblemSize {
   int n = 0, p = 0, d = 0, k = 0;
 };
+// k: the family's (model.k, or round(kappa d) >= 1 for an extensive sketch; seed_kernel.hpp).
 ProblemSize problem_size(const model::ModelParams& params, int p);
+// n and d alone (k = 0), checked: the part every family shares.
+ProblemSize sample_and_input_sizes(const model::ModelParams& params, int p);
 
 // The batch size in rows that options.batch_rows means at p features.
 int batch_rows_for(const SimulationOptions& options, int p);

@@ -20,6 +20,7 @@
 #include <Eigen/Dense>
 
 #include <sobolev_rf/model/activation.hpp>
+#include <sobolev_rf/model/enum_names.hpp>
 
 namespace srf::simulation {
 
@@ -28,6 +29,11 @@ enum class SolveMethod {
   kPrimal,  // (A^T A + n lambda I) w = A^T b
   kDual,    // w = A^T (A A^T + n lambda I)^{-1} b
 };
+inline constexpr model::EnumName<SolveMethod> kSolveMethodNames[] = {
+    {"auto", SolveMethod::kAuto}, {"primal", SolveMethod::kPrimal}, {"dual", SolveMethod::kDual}};
+inline const char* to_string(SolveMethod v) { return model::enum_to_string(kSolveMethodNames, v); }
+// The system a solve ran: "primal" or "dual".
+inline const char* solved_system(bool primal) { return to_string(primal ? SolveMethod::kPrimal : SolveMethod::kDual); }
 
 // Inputs are drawn sample by sample, so a row-major buffer fills contiguously; BLAS takes either
 // layout at the same speed (and the simulator's bits depend on this layout: keep it).

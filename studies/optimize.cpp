@@ -184,22 +184,6 @@ void bad(const char* field, double v, const char* rule) {
 
 }  // namespace
 
-OptimizeOver parse_optimize_over(const std::string& name) {
-  if (name == "lambda") return OptimizeOver::kLambda;
-  if (name == "beta") return OptimizeOver::kBeta;
-  if (name == "both") return OptimizeOver::kBoth;
-  throw model::InvalidParameter("over", "over = '" + name + "': must be lambda, beta or both");
-}
-
-const char* to_string(OptimizeOver over) {
-  switch (over) {
-    case OptimizeOver::kLambda: return "lambda";
-    case OptimizeOver::kBeta: return "beta";
-    case OptimizeOver::kBoth: return "both";
-  }
-  return "?";
-}
-
 void OptimizeOptions::validate() const {
   (void)Objective(objective);
   if (!(std::isfinite(lambda_min) && lambda_min > 0)) bad("lambda_min", lambda_min, "must be finite and > 0");
@@ -217,9 +201,7 @@ void OptimizeOptions::validate() const {
 const std::vector<model::Field<OptimizeOptions>>& optimize_options_table() {
   using O = OptimizeOptions;
   static const std::vector<model::Field<O>> table = {
-      model::choice("over", &O::over,
-                    {{"lambda", OptimizeOver::kLambda}, {"beta", OptimizeOver::kBeta}, {"both", OptimizeOver::kBoth}},
-                    "minimise over lambda, beta (k >= 1) or both"),
+      model::choice("over", &O::over, kOptimizeOverNames, "minimise over lambda, beta (k >= 1) or both"),
       model::text("objective", &O::objective,
                   "the error minimised (a reported error, or weighted:W = gen_f + W gen_grad)"),
       model::real("lambda_min", &O::lambda_min, "lambda search range, lower end"),
@@ -251,8 +233,8 @@ Optimum optimize(const TheoryRequest& request, const OptimizeOptions& o, const s
   o.validate();
   const model::ModelParams& p = request.model;
   const Objective objective(o.objective, request.varpi_average);
-  if (o.over != OptimizeOver::kLambda && p.k == 0)
-    throw model::InvalidParameter("k", "k = 0: optimising over beta needs gradient labels (k >= 1)");
+  if (o.over != OptimizeOver::kLambda && !p.has_sketch())
+    throw model::InvalidParameter("k", "k = 0: optimising over beta needs gradient labels (k >= 1 or {kappa} > 0)");
   if (o.over == OptimizeOver::kLambda && p.k > 0 && p.beta == 0.0 && objective.name() == "train_g")
     throw model::InvalidParameter("beta", "beta = 0 with k > 0: train_g (the training residual of gradient labels the "
                                           "fit ignores) has no limit formula (docs/theory [D.11]) and cannot be minimised");

@@ -21,10 +21,11 @@
 namespace srf::studies {
 
 enum class OptimizeOver { kLambda, kBeta, kBoth };
-
-// "lambda", "beta", "both" (and back); throws model::InvalidParameter naming "over".
-OptimizeOver parse_optimize_over(const std::string& name);
-const char* to_string(OptimizeOver over);
+inline constexpr model::EnumName<OptimizeOver> kOptimizeOverNames[] = {
+    {"lambda", OptimizeOver::kLambda}, {"beta", OptimizeOver::kBeta}, {"both", OptimizeOver::kBoth}};
+inline const char* to_string(OptimizeOver over) { return model::enum_to_string(kOptimizeOverNames, over); }
+// Throws model::InvalidParameter naming "over".
+inline OptimizeOver parse_optimize_over(const std::string& name) { return model::enum_parse(kOptimizeOverNames, name, "over"); }
 
 struct OptimizeOptions {
   OptimizeOver over = OptimizeOver::kLambda;

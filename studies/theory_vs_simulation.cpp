@@ -14,15 +14,6 @@ void ComparisonOptions::validate() const {
   }
 }
 
-const char* to_string(Verdict v) {
-  switch (v) {
-    case Verdict::kAgree: return "ok";
-    case Verdict::kDisagree: return "DISAGREE";
-    case Verdict::kSimulationOnly: return "sim-only";
-  }
-  return "unknown";
-}
-
 double z_score(const simulation::Estimate& e, double theory) {
   const double gap = e.mean - theory;
   if (std::isnan(gap) || std::isnan(e.se)) return std::numeric_limits<double>::quiet_NaN();
@@ -47,11 +38,11 @@ QuantityComparison compare_quantity(const std::string& name, double theory, bool
   return q;
 }
 
-std::vector<std::string> compared_quantities(int k, bool informed) {
+std::vector<std::string> compared_quantities(bool sketch, bool informed) {
   std::vector<std::string> names;
   for (const auto& [name, field] : model::error_fields()) {
     const std::string n = name;
-    if (k == 0 && (n == "train_g" || n == "gen_g" || n == "gen_h1")) continue;
+    if (!sketch && (n == "train_g" || n == "gen_g" || n == "gen_h1")) continue;
     if (!informed && (n == "train_inf" || n == "gen_inf")) continue;
     names.push_back(n);
   }
@@ -64,7 +55,7 @@ std::vector<QuantityComparison> compare_point(const model::ModelParams& params, 
   options.validate();
   const bool available = theory != nullptr && theory->summary.converged();
   std::vector<QuantityComparison> out;
-  for (const auto& name : compared_quantities(params.k, params.has_informed())) {
+  for (const auto& name : compared_quantities(params.has_sketch(), params.has_informed())) {
     double value = std::numeric_limits<double>::quiet_NaN();
     if (available)
       for (const auto& [n, field] : model::error_fields())

@@ -5,6 +5,7 @@
 // (simulation mean - theory) / (standard error over seeds) and by whether the gap shrinks as p
 // doubles; it disagrees when |z| exceeds the threshold at the larger size and the gap does not
 // shrink.
+#include <sobolev_rf/model/enum_names.hpp>
 #include <functional>
 #include <limits>
 #include <string>
@@ -27,7 +28,9 @@ enum class Verdict {
   kDisagree,        // |z| > threshold at the larger size and the gap does not shrink
   kSimulationOnly,  // no converged theory value to compare with
 };
-const char* to_string(Verdict v);
+inline constexpr model::EnumName<Verdict> kVerdictNames[] = {
+    {"ok", Verdict::kAgree}, {"DISAGREE", Verdict::kDisagree}, {"sim-only", Verdict::kSimulationOnly}};
+inline const char* to_string(Verdict v) { return model::enum_to_string(kVerdictNames, v); }
 
 struct QuantityComparison {
   std::string name;
@@ -45,10 +48,10 @@ double z_score(const simulation::Estimate& e, double theory);
 QuantityComparison compare_quantity(const std::string& name, double theory, bool theory_available,
                                     const simulation::Estimate& small, const simulation::Estimate& large, const ComparisonOptions& options);
 
-// The errors worth comparing at k: train_f, gen_f, gen_grad, and for k > 0 also train_g, gen_g
-// and gen_h1 (with k = 0 those are identically 0 or equal to gen_f), and with an informed
+// The errors worth comparing: train_f, gen_f, gen_grad, and with a sketch (k > 0 or kappa > 0) also
+// train_g, gen_g and gen_h1 (without one those are identically 0 or equal to gen_f), and with an informed
 // direction train_inf and gen_inf; in error_fields() order.
-std::vector<std::string> compared_quantities(int k, bool informed = false);
+std::vector<std::string> compared_quantities(bool sketch, bool informed = false);
 
 // theory may be null (not available); a non-converged theory counts as not available.
 std::vector<QuantityComparison> compare_point(const model::ModelParams& params, const theory::TheoryResult* theory,

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <functional>
 #include <sstream>
 
@@ -12,8 +14,18 @@ namespace srf::studies {
 
 namespace {
 
-// Gradient labels per sample: the k random directions and an informed one.
-int gradient_labels(const model::ModelParams& p) { return p.k + (p.has_informed() ? 1 : 0); }
+// Gradient labels per sample: the k random directions and an informed one; an extensive sketch has
+// k = kappa d of them, infinitely many in the limit.
+double gradient_labels(const model::ModelParams& p) {
+  if (p.extensive()) return std::numeric_limits<double>::infinity();
+  return p.k + (p.has_informed() ? 1 : 0);
+}
+
+// 1 + min(k_labels c, C): forward mode pays c per direction, reverse mode C for the whole gradient.
+double label_cost(double labels, const CompareOptions& o) {
+  const double forward = labels * o.gradient_cost;
+  return 1.0 + (o.adjoint_cost > 0 ? std::min(forward, o.adjoint_cost) : forward);
+}
 
 // Runs the tasks in parallel (OpenMP, each independent, so the results do not depend on the
 // thread count) and rethrows the first exception.
@@ -36,6 +48,17 @@ void run_parallel(std::vector<std::function<void()>>& tasks, int threads) {
 std::string verdict_of(const TrainingComparison& c, const theory::TheoryRequest& r, const CompareOptions& o) {
   if (!c.converged) return "no verdict: a saddle point did not converge";
   const std::string what = o.search.objective + (r.varpi_average ? " (mean over varpi)" : "");
+  if (!c.equal_cost_available) {
+    const std::string cost = "; equal cost: not available, since an extensive sketch's k = kappa d directional derivatives "
+                             "cost infinitely many function labels in the limit at gradient_cost c > 0: give the cost of a "
+                             "whole gradient (adjoint_cost, reverse mode) to compare at equal cost";
+    if (c.sobolev.optimum.beta == 0.0)
+      return fmt::format("weight 0: ignore your gradients: the best Sobolev fit puts beta = 0 ({} {:.6g}){}", what,
+                         c.l2_equal_samples.optimum.value, cost);
+    return fmt::format("gradients help at equal samples: at its optimal (lambda, beta = {:.3g}) Sobolev training lowers {} "
+                       "{:.3g}x against L2 on the same n samples{}",
+                       c.sobolev.optimum.beta, what, c.gain_equal_samples, cost);
+  }
   if (c.sobolev.optimum.beta == 0.0)
     return fmt::format("weight 0: ignore your gradients: the best Sobolev fit puts beta = 0, which is the L2 fit on the "
                        "same n samples ({} {:.6g}); at beta = 1 the gradients cost {:.3g}x",
@@ -64,6 +87,11 @@ void CompareOptions::validate() const {
     os << "gradient_cost = " << gradient_cost << ": must be finite and > 0";
     throw model::InvalidParameter("gradient_cost", os.str());
   }
+  if (!(std::isfinite(adjoint_cost) && adjoint_cost >= 0)) {
+    std::ostringstream os;
+    os << "adjoint_cost = " << adjoint_cost << ": must be finite and >= 0 (0: none)";
+    throw model::InvalidParameter("adjoint_cost", os.str());
+  }
   if (budget_directions != -1 && (budget_directions < 1 || budget_directions > 8))
     throw model::InvalidParameter("budget_directions", "budget_directions = " + std::to_string(budget_directions) +
                                                            ": must lie in [1, 8]");
@@ -74,7 +102,10 @@ const std::vector<model::Field<CompareOptions>>& compare_options_table() {
   using O = CompareOptions;
   static const std::vector<model::Field<O>> table = {
       model::real("gradient_cost", &O::gradient_cost,
-                  "cost of one directional-derivative label, in function labels (equal cost: n (1 + k c) samples)"),
+                  "cost c of one directional-derivative label (forward mode), in function labels"),
+      model::real("adjoint_cost", &O::adjoint_cost,
+                  "cost C of a whole gradient (reverse mode), in function labels, independent of d (a sample's labels "
+                  "cost 1 + min(k c, C)); 0: none"),
       model::integer("budget_directions", &O::budget_directions,
                      "K: at the cost of n (1 + K c) labels, k = 0..K directions on n (1 + K c)/(1 + k c) samples; "
                      "-1: none"),
@@ -96,15 +127,16 @@ TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const 
   sobolev.validate();
   o.validate();
   const model::ModelParams& p = sobolev.model;
-  const int labels = gradient_labels(p);
+  const double labels = gradient_labels(p);
   if (labels == 0)
-    throw model::InvalidParameter("k", "k = 0: comparing with Sobolev training needs gradient labels (k >= 1 or an "
-                                       "{informed} direction)");
+    throw model::InvalidParameter("k", "k = 0: comparing with Sobolev training needs gradient labels (k >= 1, {kappa} > 0 "
+                                       "or an {informed} direction)");
   if (o.budget_directions > 0 && !sobolev.varpi_average)
     throw model::InvalidParameter("budget_directions", "budget_directions: compares different k, so it needs "
                                                        "{varpi_average} (the mean over the sketch)");
   TrainingComparison c;
-  c.label_cost = 1.0 + labels * o.gradient_cost;
+  c.label_cost = label_cost(labels, o);
+  c.equal_cost_available = std::isfinite(c.label_cost);
   auto with_model = [&](const model::ModelParams& m) {
     theory::TheoryRequest r = sobolev;
     r.model = m;
@@ -115,7 +147,7 @@ TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const 
     s.over = over;
     return s;
   };
-  const bool tune_beta = p.k > 0;  // with an informed direction alone there is no beta to tune
+  const bool tune_beta = p.has_sketch();  // with an informed direction alone there is no beta to tune
   model::ModelParams beta1 = p;
   beta1.beta = 1.0;
   c.l2_equal_samples.sample_factor = 1.0;
@@ -132,6 +164,7 @@ TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const 
                                               hint(&TrainingComparison::l2_equal_samples));
       },
       [&] {
+        if (!c.equal_cost_available) return;  // infinitely many samples: no row
         c.l2_equal_cost.optimum = optimize(with_model(l2_counterpart(p, c.label_cost)), search(OptimizeOver::kLambda),
                                            hint(&TrainingComparison::l2_equal_cost));
       },
@@ -165,8 +198,9 @@ TrainingComparison compare_training(const theory::TheoryRequest& sobolev, const 
     }
   }
   run_parallel(tasks, o.threads);
-  c.converged = c.l2_equal_samples.optimum.converged && c.l2_equal_cost.optimum.converged &&
-                c.sobolev.optimum.converged && c.sobolev_beta1.optimum.converged;
+  c.converged = c.l2_equal_samples.optimum.converged &&
+                (c.l2_equal_cost.optimum.converged || !c.equal_cost_available) && c.sobolev.optimum.converged &&
+                c.sobolev_beta1.optimum.converged;
   const double s = c.sobolev.optimum.value;
   c.gain_equal_samples = c.l2_equal_samples.optimum.value / s;
   c.gain_equal_cost = c.l2_equal_cost.optimum.value / s;

@@ -1,10 +1,9 @@
 #include <sobolev_rf/theory/request.hpp>
 
-#include <sstream>
+#include <utility>
 
-#include <sobolev_rf/theory/informed.hpp>
-#include <sobolev_rf/theory/sensitivities.hpp>
-#include <sobolev_rf/theory/sketch_scale.hpp>
+#include <sobolev_rf/theory/detail/saddle_point_system.hpp>
+#include <sobolev_rf/theory/detail/system_factory.hpp>
 
 namespace srf::theory {
 
@@ -14,100 +13,22 @@ model::ModelParams requested_model(const TheoryRequest& r) {
   return p;
 }
 
-namespace {
-
-TheoryVariant variant_of(const TheoryRequest& r) {
-  if (r.sketch_scale == model::SketchScale::kUnit) return TheoryVariant::kUnitSketch;
-  if (r.model.has_informed() && r.d != 0) return TheoryVariant::kInformedFiniteD;
-  return TheoryVariant::kLimit;
-}
-
-[[noreturn]] void bad_d(double d, const std::string& rule) {
-  std::ostringstream os;
-  os << "d = " << d << ": " << rule;
-  throw model::InvalidParameter("d", os.str());
-}
-
-// The sensitivities in the request's terms: the unit sketch solves beta/d with gen_g/d (both
-// linear), so d/d(beta) gains 1/d and every derivative maps like the errors.
-void add_sensitivities(const TheoryRequest& request, TheoryAnswer& a) {
-  Sensitivities& s = a.solution.result.sensitivities;
-  switch (a.variant) {
-    case TheoryVariant::kLimit: s = sensitivities(a.solved, request.solver, a.solution); break;
-    case TheoryVariant::kUnitSketch: {
-      s = sensitivities(a.solved, request.solver, a.solution);
-      const double d = request.d;
-      for (model::Errors* e : {&s.d_lambda, &s.d_lambda_law.A0, &s.d_lambda_law.A2, &s.d_beta, &s.d_beta_law.A0,
-                               &s.d_beta_law.A2})
-        *e = unit_sketch_errors(*e, d);
-      for (model::Errors* e : {&s.d_beta, &s.d_beta_law.A0, &s.d_beta_law.A2})
-        for (const auto& f : model::error_fields()) e->*(f.second) /= d;
-      break;
-    }
-    case TheoryVariant::kInformedFiniteD:
-      s = Sensitivities{};
-      s.message = "sensitivities are not available for the finite-d version of an informed direction";
-      break;
-  }
-}
-
-}  // namespace
-
-const char* to_string(TheoryVariant v) {
-  switch (v) {
-    case TheoryVariant::kLimit: return "limit";
-    case TheoryVariant::kUnitSketch: return "unit-sketch";
-    case TheoryVariant::kInformedFiniteD: return "finite-d";
-  }
-  return "?";
-}
-
 void TheoryRequest::validate() const {
   requested_model(*this).validate();
   solver.validate();
   validate_theory_model(model, solver);
-  switch (variant_of(*this)) {
-    case TheoryVariant::kUnitSketch:
-      if (!(d > 0)) bad_d(d, "{sketch_scale} = unit needs the input dimension d > 0");
-      break;
-    case TheoryVariant::kInformedFiniteD:
-      if (!(d > 0)) bad_d(d, "must be > 0");
-      if (model.structured())
-        bad_d(d, "the finite-d version of an {informed} direction is derived for isotropic inputs only, not with {spectrum} = " +
-                     model.spectrum + " (0: the limit)");
-      if (varpi_average)
-        throw model::InvalidParameter("varpi_average", "varpi_average: not with an {informed} direction at a finite {d}");
-      break;
-    case TheoryVariant::kLimit:
-      if (d != 0) bad_d(d, "only with {sketch_scale} = unit or an {informed} direction (0: the limit)");
-      break;
-  }
+  validate_variant(*this);
 }
 
 TheoryAnswer solve(const TheoryRequest& request, const SaddlePointState& warm) {
   request.validate();
+  SystemChoice choice = make_request_system(request);
   TheoryAnswer a;
-  a.variant = variant_of(request);
+  a.variant = choice.variant;
   a.model = requested_model(request);
-  switch (a.variant) {
-    case TheoryVariant::kLimit:
-      a.solved = a.model;
-      a.solution = solve_saddle_point(a.model, request.solver, warm);
-      break;
-    case TheoryVariant::kUnitSketch:
-      a.solved = unit_sketch_equivalent(a.model, request.d);
-      a.solution = solve_unit_sketch(a.model, request.d, request.solver, warm);
-      break;
-    case TheoryVariant::kInformedFiniteD: {
-      a.solved = informed_finite_d_equivalent(a.model, request.d);
-      a.solution = solve_saddle_point(a.solved, request.solver, warm);
-      TheoryResult& r = a.solution.result;
-      r.errors = informed_finite_d_errors(r.errors, request.d);
-      r.varpi_law = {r.errors, model::Errors{}};  // k = 0: no law over a sketch
-      break;
-    }
-  }
-  if (request.sensitivities) add_sensitivities(request, a);
+  a.solved = std::move(choice.solved);
+  a.solution = solve_system(*choice.system, a.solved.lambda, request.solver, warm);
+  if (request.sensitivities) a.solution.result.sensitivities = choice.system->sensitivities(a.solution);
   return a;
 }
 
@@ -117,7 +38,7 @@ const std::vector<model::Field<TheoryRequest>>& theory_request_table() {
       model::boolean("varpi_average", &R::varpi_average,
                      "report each error's law over varpi ~ N(0, I_k): mean, std, quantiles, A0, A2 (no varpi needed)"),
       model::choice("sketch_scale", &R::sketch_scale,
-                    {{"normal", model::SketchScale::kNormal}, {"unit", model::SketchScale::kUnit}},
+                    model::kSketchScaleNames,
                     "normal: V ~ N(0, I); unit: V ~ N(0, I/d) at a finite d (solved as beta/d, d Delta_g)"),
       model::real("d", &R::d,
                   "input dimension for sketch_scale = unit, or for an informed direction's finite-d version (k = 0); "

@@ -37,7 +37,9 @@ model::ModelParams requested_model(const TheoryRequest& request);
 
 // Which equations answered a request.
 enum class TheoryVariant { kLimit, kUnitSketch, kInformedFiniteD };
-const char* to_string(TheoryVariant v);
+inline constexpr model::EnumName<TheoryVariant> kTheoryVariantNames[] = {
+    {"limit", TheoryVariant::kLimit}, {"unit-sketch", TheoryVariant::kUnitSketch}, {"finite-d", TheoryVariant::kInformedFiniteD}};
+inline const char* to_string(TheoryVariant v) { return model::enum_to_string(kTheoryVariantNames, v); }
 
 struct TheoryAnswer {
   TheoryVariant variant = TheoryVariant::kLimit;

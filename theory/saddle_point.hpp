@@ -5,6 +5,9 @@
 // the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.
 #include <Eigen/Dense>
 
+#include <string>
+
+#include <sobolev_rf/model/enum_names.hpp>
 #include <sobolev_rf/numerics/damped_newton.hpp>
 #include <sobolev_rf/model/model_params.hpp>
 #include <sobolev_rf/theory/theory_result.hpp>
@@ -16,6 +19,9 @@ enum class TraceMethod {
   kDeterministic,  // deterministic equivalent, radial zeta quadrature (exact limit; default)
   kSampled,        // the same traces on one sampled matrix of size trace_size (a check)
 };
+inline constexpr model::EnumName<TraceMethod> kTraceMethodNames[] = {{"deterministic", TraceMethod::kDeterministic},
+                                                                     {"sampled", TraceMethod::kSampled}};
+inline const char* to_string(TraceMethod v) { return model::enum_to_string(kTraceMethodNames, v); }
 
 struct SaddlePointOptions {
   // Outer stopping rule on the self-consistency V = T(V) of the K x K matrix V (its independent
@@ -45,15 +51,17 @@ struct SaddlePointOptions {
   numerics::DampedNewtonOptions inner_newton() const;
 };
 
-// A previous solution to start from (neighbouring point of a curve).
+// A previous solution to start from (a neighbouring point of a curve), in the unknowns of the
+// model family that solved it (theory/detail/saddle_point_system.hpp): the fixed-k family's are
+// x = (V_00[, V_mm]) with the inner traces (Delta_00[, Delta_mm]) [D.3.3].
 struct SaddlePointState {
-  Eigen::MatrixXd V;      // K x K
-  Eigen::MatrixXd Delta;  // K x K
-  // V and Delta hold lambda V and lambda Delta: the overparametrised ridgeless limit
-  // (lambda = 0, p > n(k + 1), docs/theory [D.14]). A state is only used as a warm start by a
-  // solve in the same variables.
+  std::string system;     // which family's unknowns (a state warm-starts only the same family)
+  Eigen::VectorXd x;      // the outer unknowns
+  Eigen::VectorXd inner;  // the inner traces at x
+  // The unknowns hold lambda V and lambda Delta: the overparametrised ridgeless limit (lambda = 0,
+  // p > n(k + 1), docs/theory [D.14]).
   bool rescaled = false;
-  bool empty() const { return V.size() == 0; }
+  bool empty() const { return x.size() == 0; }
 };
 
 struct SaddlePointSolution {

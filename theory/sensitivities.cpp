@@ -189,9 +189,9 @@ Sensitivities sensitivities(const model::ModelParams& params, const SaddlePointO
   const ExplicitMaps probe(p, options);
   const int n = probe.dim();
   Vec z(2 * n);
-  z(0) = std::log(st.V(0, 0));
-  z(n) = std::log(st.Delta(0, 0));
-  if (n == 2) z(1) = std::log(st.V(1, 1)), z(3) = std::log(st.Delta(1, 1));
+  // The fixed-k family's state: x = (V_00[, V_mm]), inner = (Delta_00[, Delta_mm]).
+  if (st.x.size() != n || st.inner.size() != n) return not_computed("the solution is not of the fixed-k family");
+  for (int i = 0; i < n; ++i) z(i) = std::log(st.x(i)), z(n + i) = std::log(st.inner(i));
   Vec dl, db;
   std::string why;
   if (!total_derivatives(p, options, z, dl, db, why)) return not_computed(why);

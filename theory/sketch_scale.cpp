@@ -41,11 +41,4 @@ TheoryResult unit_sketch_result(TheoryResult r, double d) {
   return r;
 }
 
-SaddlePointSolution solve_unit_sketch(const model::ModelParams& p, double d, const SaddlePointOptions& options,
-                                      const SaddlePointState& warm_start) {
-  SaddlePointSolution sol = solve_saddle_point(unit_sketch_equivalent(p, d), options, warm_start);
-  sol.result = unit_sketch_result(std::move(sol.result), d);
-  return sol;
-}
-
 }  // namespace srf::theory

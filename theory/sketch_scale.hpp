@@ -23,9 +23,4 @@ model::Errors unit_sketch_errors(const model::Errors& equivalent, double d);
 // The same for a whole result (errors and the varpi law A0, A2, which scale alike).
 TheoryResult unit_sketch_result(TheoryResult equivalent, double d);
 
-// The saddle point of the unit-scale sketch at input dimension d: the equivalent model solved
-// (its state warm-starts the next point of a curve) and its result as the unit sketch measures it.
-SaddlePointSolution solve_unit_sketch(const model::ModelParams& p, double d, const SaddlePointOptions& options = {},
-                                      const SaddlePointState& warm_start = {});
-
 }  // namespace srf::theory

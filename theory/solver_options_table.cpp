@@ -19,7 +19,7 @@ const std::vector<model::Field<SaddlePointOptions>>& solver_options_table() {
       real("inner_stall_tolerance", &O::inner_stall_tolerance,
            "inner Newton: or when no step reduces the residual and it is <= this"),
       integer("inner_max_iterations", &O::inner_max_iterations, "inner Newton iterations"),
-      choice("traces", &O::traces, {{"deterministic", TraceMethod::kDeterministic}, {"sampled", TraceMethod::kSampled}},
+      choice("traces", &O::traces, kTraceMethodNames,
              "core traces: deterministic (the limit) | sampled (one sampled matrix of trace_size, a check)"),
       integer("trace_size", &O::trace_size, "P of the sampled trace matrix"),
       integer("trace_seed", &O::trace_seed, "seed of the sampled trace matrix"),

@@ -320,7 +320,7 @@ void bind_simulation_results(py::module_& m) {
         if (static_cast<std::size_t>(j) < seeds[i].varpi.size()) v[i] = seeds[i].varpi[static_cast<std::size_t>(j)];
     }
     py::list solve = cols.text("solve");
-    for (std::size_t i = 0; i < n; ++i) solve[i] = seeds[i].primal ? "primal" : "dual";
+    for (std::size_t i = 0; i < n; ++i) solve[i] = simulation::solved_system(seeds[i].primal);
     for (const auto& [name, field] : model::error_fields()) {
       double* v = cols.real(name);
       for (std::size_t i = 0; i < n; ++i) v[i] = seeds[i].errors.*field;

@@ -161,7 +161,7 @@ py::object simulate_call(py::handle model, py::handle kwargs, py::handle merged,
   py::dict attrs = table_attrs(p);
   if (n) {
     attrs["base_seed"] = calls.front().sim.base_seed;
-    attrs["test_error"] = calls.front().sim.test_error == simulation::TestError::kExact ? "exact" : "sampled";
+    attrs["test_error"] = simulation::to_string(calls.front().sim.test_error);
   }
   return py::make_tuple(cols.dict(), attrs);
 }

@@ -315,7 +315,7 @@ TEST_CASE("simulator (structured): Sigma = I through the structured path (twolev
       const auto b = simulation::simulate_seed(st, o, 0);
       for (const char* name : kErrors) {
         const double x = model::error_value(a.errors, name), y = model::error_value(b.errors, name);
-        INFO((test == simulation::TestError::kExact ? "exact" : "sampled") << ", k " << k << ", seed 20240601, " << name
+        INFO(simulation::to_string(test) << ", k " << k << ", seed 20240601, " << name
                                                                              << ": " << x << " vs " << y);
         CHECK(std::fabs(x - y) <= 1e-10 * std::max(1e-3, std::fabs(x)));
       }

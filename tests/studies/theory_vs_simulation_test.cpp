@@ -40,8 +40,8 @@ TEST_CASE("comparison: z-scores and verdicts") {
   studies::ComparisonOptions bad;
   bad.z_threshold = -1;
   CHECK_THROWS_WITH_AS(bad.validate(), doctest::Contains("z_threshold = "), std::invalid_argument);
-  CHECK(studies::compared_quantities(0) == std::vector<std::string>{"train_f", "gen_f", "gen_grad"});
-  CHECK(studies::compared_quantities(2).size() == 6);
+  CHECK(studies::compared_quantities(false) == std::vector<std::string>{"train_f", "gen_f", "gen_grad"});
+  CHECK(studies::compared_quantities(true).size() == 6);
 }
 
 TEST_CASE("comparison: a point without converged theory is simulation only") {
