@@ -15,7 +15,8 @@ using Eigen::MatrixXd;
 
 namespace {
 
-std::string shape(const MatrixXd& m) { return std::to_string(m.rows()) + " x " + std::to_string(m.cols()); }
+template <class M>
+std::string shape(const M& m) { return std::to_string(m.rows()) + " x " + std::to_string(m.cols()); }
 
 // Runs task(t) for t = 0..count-1 on `threads` threads (an atomic counter hands out the tasks;
 // which thread runs a task does not change what it computes).
@@ -42,7 +43,8 @@ Index tiles(Index p) { return (p + kHadamardTile - 1) / kHadamardTile; }
 
 }  // namespace
 
-void add_hadamard_gram(const MatrixXd& S, const MatrixXd& K, double weight, MatrixXd& out, int threads) {
+void add_hadamard_gram(const Eigen::Ref<const MatrixXd>& S, const Eigen::Ref<const MatrixXd>& K, double weight,
+                       Eigen::Ref<MatrixXd> out, int threads) {
   const Index p = S.cols();
   if (K.rows() != p || K.cols() != p)
     throw std::invalid_argument("add_hadamard_gram: K is " + shape(K) + ", needs p x p with p = " + std::to_string(p) +
@@ -73,8 +75,8 @@ void add_hadamard_gram(const MatrixXd& S, const MatrixXd& K, double weight, Matr
     for (Index i = j + 1; i < p; ++i) out(i, j) = out(j, i);
 }
 
-void add_hadamard_rhs(const MatrixXd& S, const MatrixXd& Omega, const MatrixXd& G, double weight,
-                      Eigen::VectorXd& out, int threads) {
+void add_hadamard_rhs(const Eigen::Ref<const MatrixXd>& S, const Eigen::Ref<const MatrixXd>& Omega,
+                      const Eigen::Ref<const MatrixXd>& G, double weight, Eigen::Ref<Eigen::VectorXd> out, int threads) {
   const Index n = S.rows(), p = S.cols(), k = Omega.cols();
   if (Omega.rows() != p)
     throw std::invalid_argument("add_hadamard_rhs: Omega is " + shape(Omega) + ", needs p = " + std::to_string(p) +

@@ -28,12 +28,13 @@ inline constexpr Eigen::Index kHadamardTile = 128;
 // triangles of K and of the result are used: the strict lower triangle of out is overwritten
 // with the mirror of its upper triangle, so the result is exactly symmetric. threads <= 0: the hardware count.
 // Throws std::invalid_argument for mismatched shapes.
-void add_hadamard_gram(const Eigen::MatrixXd& S, const Eigen::MatrixXd& K, double weight, Eigen::MatrixXd& out,
-                       int threads = 1);
+void add_hadamard_gram(const Eigen::Ref<const Eigen::MatrixXd>& S, const Eigen::Ref<const Eigen::MatrixXd>& K,
+                       double weight, Eigen::Ref<Eigen::MatrixXd> out, int threads = 1);
 
 // out += weight * sum_i s_i o (Omega g_i): S n x p, Omega p x k, G n x k (row i: g_i), out p.
 // Throws std::invalid_argument for mismatched shapes.
-void add_hadamard_rhs(const Eigen::MatrixXd& S, const Eigen::MatrixXd& Omega, const Eigen::MatrixXd& G, double weight,
-                      Eigen::VectorXd& out, int threads = 1);
+void add_hadamard_rhs(const Eigen::Ref<const Eigen::MatrixXd>& S, const Eigen::Ref<const Eigen::MatrixXd>& Omega,
+                      const Eigen::Ref<const Eigen::MatrixXd>& G, double weight, Eigen::Ref<Eigen::VectorXd> out,
+                      int threads = 1);
 
 }  // namespace srf::numerics
