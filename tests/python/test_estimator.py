@@ -317,7 +317,9 @@ def test_auto_features_follow_the_labels():
     X, y, G = data(100, 5, seed=43)
     assert Estimator().fit(X, y, gradients=G).n_features_ == 600         # n (1 + d)
     X, y, G = data(400, 5, seed=43)
-    assert Estimator().fit(X, y, gradients=G).n_features_ == 1000        # capped
+    assert Estimator().fit(X, y, gradients=G).n_features_ == 2400        # n (1 + d)
+    X, y, G = data(800, 5, seed=43)
+    assert Estimator().fit(X, y, gradients=G).n_features_ == 4000        # capped
 
 
 # ---- bad input, memory, wrong gradients --------------------------------------------------------------
