@@ -64,8 +64,8 @@ CV_MAX_FEATURES = 1000
 # standardised values) and the default grids.
 DEFAULT_LAMS = tuple(float(v) for v in np.logspace(-12, 1, 27))
 DEFAULT_POWERS = (0.0, 0.25, 0.5, 1.0)
-DEFAULT_SCALES = (0.25, 0.5, 1.0, 2.0)
-DEFAULT_BETAS = (0.0, 0.01, 0.1, 1.0, 10.0)
+DEFAULT_SCALES = (0.125, 0.25, 0.5, 1.0, 2.0)
+DEFAULT_BETAS = (0.0, 0.01, 0.1, 1.0, 10.0, 100.0)
 _MEMORY_FRACTION = 0.5
 METRIC_CUTOFF = 1e-10  # eigenvalues of C below this fraction of the largest count as zero  # of the available memory, the default budget
 
@@ -873,9 +873,9 @@ class SobolevRandomFeaturesRegressorCV(_SobolevBase):
         benchmark functions). An integer: that many in both.
     metric_powers : sequence of float, default=(0, 0.25, 0.5, 1)
         Candidate powers of the gradient metric (0: isotropic); used with the gradient metric.
-    scales : sequence of float, default=(0.25, 0.5, 1, 2)
+    scales : sequence of float, default=(0.125, 0.25, 0.5, 1, 2)
         Candidate scales :math:`s`.
-    betas : sequence of float, default=(0, 0.01, 0.1, 1, 10)
+    betas : sequence of float, default=(0, 0.01, 0.1, 1, 10, 100)
         Candidate gradient weights.
     lams : sequence of float, default=27 values from 1e-12 to 10 (log-spaced)
         The ridge path. Values below the roundoff floor of a fold (``n lam < p eps |A|``) are not
