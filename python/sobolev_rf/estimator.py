@@ -1154,7 +1154,8 @@ def advise(X, y, gradients, *, cv=5, n_bootstrap=2000, plot=True, random_state=0
     a.bootstrap = boot
     a.interval = (float(np.percentile(boot, 2.5)), float(np.percentile(boot, 97.5)))
     a.metric = est.feature_metric_  # the refit is the best candidate overall: the one with gradients
-    a.metric_eigenvalues = np.sort(np.linalg.eigvalsh(a.metric))[::-1]
+    vals = np.sort(np.linalg.eigvalsh(a.metric))[::-1]
+    a.metric_eigenvalues = np.where(np.abs(vals) > METRIC_CUTOFF * vals[0], vals, 0.0)  # roundoff shown as 0
     if a.interval[0] > 1:
         a.verdict = f"Use your gradients: they lower the CV error {a.gain:.3g}-fold."
     elif a.interval[1] < 1:
