@@ -479,3 +479,13 @@ def test_theory_bridge_light():
 
 def test_slow_theory_bridge_p1000_16_seeds():
     check_bridge([(0.5, 0), (0.5, 1), (2.0, 1), (2.0, 0)], p=1000, seeds=16, test_samples=4000, z_max=4.0)
+
+
+def test_progress_bar_counts_the_fold_tasks(capsys):
+    # progress=True draws tqdm's bar on stderr (in a pipe too); progress=False draws nothing.
+    pytest.importorskip("tqdm")
+    X, y, G = data(40, 3, seed=47)
+    EstimatorCV(progress=True, random_state=0, **SMALL_CV).fit(X, y, gradients=G)
+    assert "cross-validation" in capsys.readouterr().err
+    EstimatorCV(progress=False, random_state=0, **SMALL_CV).fit(X, y, gradients=G)
+    assert capsys.readouterr().err == ""
