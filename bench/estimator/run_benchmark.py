@@ -100,7 +100,7 @@ SHORT = {"rf_cv": "Sob RF", "rf_cv_l2": "RF", "krr_rbf": "KRR", "gp_rbf_ard": "G
 LOW_D = 10  # "low-dimensional": d <= LOW_D (the GP-on-values target)
 
 FULL = dict(
-    n_features=1000, n_test=2000, folds=5, repeats=5, rf_repeats=2, rf_version="cv-28c",
+    n_features=1000, n_test=2000, folds=5, repeats=5, rf_repeats=2, rf_version="cv-28b",
     krr_alphas=[1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0], krr_gamma_c=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0],
     gp_restarts=0, gp_maxiter=100, gek_two_starts_max_n=1000, slow_s=(20.0, 60.0), max_predicted_s=120.0,
     required=["gek:borehole:800"], gek_cap=ggp.DEFAULT_MAX_JOINT_SIZE,  # the done-when comparison, measured

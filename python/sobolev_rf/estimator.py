@@ -67,9 +67,8 @@ DEFAULT_LAMS = tuple(float(v) for v in np.logspace(-12, 1, 27))
 DEFAULT_POWERS = (0.0, 0.25, 0.5, 1.0)
 DEFAULT_SCALES = (0.125, 0.25, 0.5, 1.0, 2.0)
 DEFAULT_BETAS = (0.0, 0.01, 0.1, 1.0, 10.0, 100.0)
-_MEMORY_FRACTION = 0.5  # of the available memory, the default budget
-METRIC_CUTOFF = 1e-10  # eigenvalues of C below this fraction of the largest count as zero
-SAFETY = 100.0  # a ridge solve is trusted where the reciprocal condition number exceeds SAFETY p eps
+_MEMORY_FRACTION = 0.5
+METRIC_CUTOFF = 1e-10  # eigenvalues of C below this fraction of the largest count as zero  # of the available memory, the default budget
 
 
 # ---- small helpers ---------------------------------------------------------------------------------
@@ -600,9 +599,6 @@ class SobolevRandomFeaturesRegressor(_SobolevBase):
         Number of derivative directions in the loss (0: values only).
     directions_, standardized_directions_ : ndarray (n_features_in_, k_) or None
         The directions in the input and in the standardised coordinates.
-    lam_used_ : float
-        The ridge of the solve: ``lam``, or, where the system is too ill-conditioned for it (the
-        reciprocal condition number below ``100 p eps``), the smallest ridge it resolves.
     train_f_, train_g_ : float
         :math:`\frac1n\sum_i (y_i - f(x_i))^2` and :math:`\frac1n\sum_i \lvert D^T(\nabla_z y_i -
         \nabla_z f(x_i))\rvert^2` (without :math:`\beta`; 0 without gradients).
@@ -692,8 +688,8 @@ class SobolevRandomFeaturesRegressor(_SobolevBase):
         threads = _threads(self.n_jobs)
         with _single_threaded_blas():
             Phi, S = _features(pr.Z, omega, b, self.features, derivative=pr.L.shape[1] > 0)
-            w, c, train_f, train_g, lam_used = _solve(Phi, S, pr.yz, pr.L, omega.T @ pr.D, float(self.beta),
-                                                      float(self.lam), self.fit_intercept, threads)
+            w, c, train_f, train_g = _solve(Phi, S, pr.yz, pr.L, omega.T @ pr.D, float(self.beta), float(self.lam),
+                                            self.fit_intercept, threads)
         self.coef_ = w * pr.y_scale
         self.intercept_ = float(pr.y_mean + c * pr.y_scale)
         self.omega_, self.phases_, self.feature_metric_ = omega, b, M
@@ -705,7 +701,6 @@ class SobolevRandomFeaturesRegressor(_SobolevBase):
         self.train_f_ = train_f * pr.y_scale ** 2
         self.train_g_ = train_g * pr.y_scale ** 2
         self.metric_kind_ = kind
-        self.lam_used_ = lam_used
         return self
 
     # ---- predictions ------------------------------------------------------------------------------
@@ -749,7 +744,22 @@ def _solve(Phi, S, yz, L, omega_D, beta, lam, fit_intercept, threads):
         Sf = np.asfortranarray(S)
         A += _core.hadamard_gram(Sf, omega_D @ omega_D.T, beta, threads)
         r += _core.hadamard_rhs(Sf, np.asfortranarray(omega_D), np.asfortranarray(L), beta, threads)
-    w, lam_used = _ridge_solve(A, r, n, lam)
+    A[np.diag_indices_from(A)] += n * lam
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve, eigh
+    try:
+        w = cho_solve(cho_factor(A, lower=True, check_finite=False), r, check_finite=False)
+    except LinAlgError:
+        w = None
+    if w is None or not np.all(np.isfinite(w)):
+        # Near the roundoff floor Cholesky may stop on a tiny pivot: the eigendecomposition (as
+        # the CV uses) still solves the system while n lam exceeds p eps |A|.
+        A[np.diag_indices_from(A)] -= n * lam
+        ev, V = eigh(A, check_finite=False)
+        shifted = ev + n * lam
+        if not shifted[0] > _floor(ev, p):
+            raise ValueError(f"lam = {lam!r}: the normal equations are not numerically positive definite; "
+                             "a design without full rank needs a larger lam")
+        w = V @ ((V.T @ r) / shifted)
     c = ybar - float(mu @ w)
     train_f = float(np.mean((Phi @ w + c - yz) ** 2))
     train_g = 0.0
@@ -757,43 +767,13 @@ def _solve(Phi, S, yz, L, omega_D, beta, lam, fit_intercept, threads):
         # |L_i - omega_D^T (s_i o w)|^2 summed, without forming the n k residuals at once.
         R = L - (S * w) @ omega_D
         train_g = float(np.sum(R * R) / n)
-    return w, c, train_f, train_g, lam_used
-
-
-def _ridge_solve(A, r, n, lam):
-    """(A + n lam I) w = r by Cholesky, with the reciprocal condition number checked (LAPACK's
-    dpocon). Where it is below SAFETY p eps, the computed w would be roundoff in the weak
-    directions (a feature law of low rank makes many features nearly collinear): n lam is raised
-    to SAFETY p eps |A|_1, the smallest ridge the factorisation resolves, and the system solved
-    again. Returns (w, the lam used)."""
-    from scipy.linalg import lapack
-    p = A.shape[0]
-    anorm = float(np.max(np.sum(np.abs(A), axis=0)))  # >= the largest eigenvalue
-    eps = np.finfo(float).eps
-    # The second try: ten times the ridge that brings the condition number to the trusted bound
-    # (dpocon's estimate is within a small factor of the truth).
-    tries = [lam, max(lam, 10 * SAFETY * p * eps * anorm / n)]
-    for i, shift in enumerate(tries):
-        As = A.copy()
-        As[np.diag_indices_from(As)] += n * shift
-        c, info = lapack.dpotrf(As, lower=1, clean=1, overwrite_a=1)
-        if info != 0:
-            continue
-        rcond, info = lapack.dpocon(c, anorm + n * shift, uplo="L")
-        if i == 0 and (info != 0 or not rcond >= SAFETY * p * eps):
-            continue
-        w, info = lapack.dpotrs(c, r, lower=1)
-        if info == 0 and np.all(np.isfinite(w)):
-            return w, float(shift)
-    raise ValueError(f"lam = {lam!r}: the normal equations are not numerically positive definite even with the "
-                     "smallest resolvable ridge; the features are degenerate (check the inputs and gradients)")
+    return w, c, train_f, train_g
 
 
 def _floor(ev, size):
-    """The smallest shifted eigenvalue a ridge solve resolves: SAFETY * size * eps * the largest
-    (the eigenvalues carry roundoff of size * eps * the largest; below SAFETY times that, the
-    weights in the weak directions would be roundoff)."""
-    return SAFETY * size * np.finfo(float).eps * max(float(ev[-1]), 0.0)
+    """The smallest n lam that a ridge solve by eigendecomposition resolves: size * eps * the
+    largest eigenvalue (below it the roundoff of the small eigenvalues dominates the shift)."""
+    return size * np.finfo(float).eps * max(float(ev[-1]), 0.0)
 
 
 # ---- cross-validation -------------------------------------------------------------------------------
@@ -858,7 +838,7 @@ def _fold_scores(task):
         # (a full-rank system needs no ridge at all; a rank-deficient one needs n lam above it).
         floor = _floor(ev, size)
         for il, lam in enumerate(lams):
-            if not ev[0] + n_t * lam > floor * (1 + n_t * lam / max(ev[-1], 1e-300)):
+            if not ev[0] + n_t * lam > floor:
                 continue
             pred = B @ (q / (ev + n_t * lam)) + ybar
             out[ib, il] = float(np.sum((pred - yv) ** 2))
