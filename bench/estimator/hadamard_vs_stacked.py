@@ -62,7 +62,7 @@ def main():
             w_stacked = stacked_fit(Z, y, G * est.scale_, est.omega_, 1e-6, 1.0)
             t_s.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            r = _core.rf_fit(Z, y, G * est.scale_, theta, np.eye(d), "tanh", 1e-6, 1.0, True, "primal", 1)
+            _core.rf_fit(Z, y, G * est.scale_, theta, np.eye(d), "tanh", 1e-6, 1.0, True, "primal", 1)
             t_l.append(time.perf_counter() - t0)
         diff = float(np.max(np.abs(est.coef_ - w_stacked)) / np.max(np.abs(w_stacked)))
         row = dict(d=d, n=n, p=p, stacked_rows=n * (1 + d), hadamard_s=float(np.median(t_h)),

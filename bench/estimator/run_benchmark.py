@@ -60,7 +60,6 @@ others. --functions, --sizes, --methods, --repeats select a subset (the document
 cached cells of the current configuration).
 """
 import argparse
-import contextlib
 import datetime
 import hashlib
 import json

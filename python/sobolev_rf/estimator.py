@@ -23,7 +23,6 @@ import math
 import numbers
 import os
 import time
-import warnings
 
 import numpy as np
 
@@ -664,7 +663,7 @@ class SobolevRandomFeaturesRegressor(_SobolevBase):
         return self
 
     def _fit_problem(self, pr, power=None):
-        n, d = pr.n, pr.d
+        d = pr.d
         k_loss = pr.L.shape[1] if pr.sketch is None else pr.k_random
         if self.features == "sign" and k_loss > 0 and self.beta > 0:
             raise ValueError("features = 'sign' has no useful derivative (it vanishes almost everywhere): "

@@ -192,6 +192,20 @@ def test_features_are_phi_of_the_projection_plus_phase():
         np.testing.assert_allclose(est.feature_metric_, np.eye(4) / 4, atol=1e-15)
 
 
+def test_grid_search_splits_gradients_with_the_samples():
+    # scikit-learn slices fit parameters with n_samples rows: each fold's fit sees its own gradients
+    # (and computes its gradient metric from them alone).
+    X, y, G = data(90, 4, seed=1)
+    cv = KFold(3, shuffle=True, random_state=0)
+    search = GridSearchCV(Estimator(n_features=120, random_state=3), {"beta": [0.0, 1.0]}, cv=cv)
+    search.fit(X, y, gradients=G)
+    for i, params in enumerate(search.cv_results_["params"]):
+        scores = [Estimator(n_features=120, random_state=3, **params).fit(X[tr], y[tr], gradients=G[tr])
+                  .score(X[te], y[te]) for tr, te in cv.split(X)]
+        assert search.cv_results_["mean_test_score"][i] == pytest.approx(np.mean(scores), rel=1e-12)
+    assert search.best_params_["beta"] == 1.0  # exact gradients of the target help
+
+
 # ---- the gradient metric -----------------------------------------------------------------------------
 
 
