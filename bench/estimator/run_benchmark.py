@@ -644,6 +644,17 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
     L.extend(interpretation(cfg, res, functions, sizes, main, repeats))
     if not smoke:
         _side_tables(L)
+        import theory_limit_study as tls
+        tl = tls.summary_lines()
+        if tl:
+            L.append("## Where the proportional theory stops predicting")
+            L.append("")
+            L.append(f"docs/model.md's Gaussian single-index model, n = {tls.FULL['n']}, p = {tls.FULL['p']}, d shrinking "
+                     "(the estimator in docs/model.md's form: tanh features without phases, isotropic; details, table and "
+                     "figure: [theory-limit.md](theory-limit.md)):")
+            L.append("")
+            L.extend(tl)
+            L.append("")
     L.append("## Test RMSE / std(f) (median; bold: best in the row)")
     L.append("")
     for f in functions:
