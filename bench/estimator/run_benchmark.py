@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-r"""Benchmark of `sobolev_rf.SobolevRandomFeaturesRegressor` on engineering test functions with
-analytic gradients (issue 20, item 4), against the methods a user would pick instead.
+r"""Benchmark of `sobolev_rf.SobolevRandomFeaturesRegressorCV` on test functions with analytic
+gradients (issues 20 and 28), against the methods a user would pick instead.
 
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=build/python /usr/bin/python3 bench/estimator/run_benchmark.py
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=build/python nice -n 10 /usr/bin/python3 bench/estimator/run_benchmark.py
 
 (one BLAS thread for every method, and n_jobs=1 for the estimator, so that the times compare like
 with like on a shared machine) runs every missing cell (resuming from bench/estimator/results/benchmark.json), then writes
@@ -10,34 +10,21 @@ docs/generated/benchmarks-estimator.md and docs/generated/figures/estimator_benc
 the cache. `--report-only` only regenerates the document and the figure; `--smoke` is a tiny run
 for the tests (its own cache, document and figure under a temporary directory unless given).
 
-Cells. Functions: borehole (d = 8), otl_circuit (6), piston (7), wing_weight (10),
-single_index_100 (100) from test_functions.py, inputs uniform on their published boxes. Sizes
-n in {25, 50, 100, 200, 400, 800}. A cell is (function, n, method, repetition); repetition r
-draws its training set from seed (SEED, function, n, r), shared by every method (paired
-comparisons), and seeds the random features with 1000 + r. One test set of N_TEST points per
-function (seed (SEED, function)). Error: test RMSE / std(f over the test set).
+Cells. Functions: borehole (d = 8), otl_circuit (6), piston (7), wing_weight (10), friedman1 (10),
+rosenbrock (6), single_index_100 (100), two_index_50 (50, a non-axis-aligned active subspace) from
+test_functions.py, inputs uniform on their boxes. Sizes n in {25, 50, 100, 200, 400, 800} (3200
+with --sizes where it runs). A cell is (function, n, method, repetition); repetition r draws its
+training set from seed (SEED, function, n, r), shared by every method (paired comparisons). One test
+set of N_TEST points per function (seed (SEED, function)). Error: test RMSE / std(f over the test set).
 
-Methods (all see the same standardised problem; times are wall seconds on this machine):
+Methods (all fed the raw inputs in their physical units; times are wall seconds on this machine):
 
-- rf_l2            the estimator without gradients (L2 random features); CV over lam.
-- rf_sob_random_k1 the estimator with directions="random", k = 1; CV over (lam, beta).
-- rf_sob_pca_k2    directions="pca", k = 2 (top-2 principal directions of the training gradients).
-- rf_sob_all       directions="all" (the full gradient, k = d).
-  All four: n_features = P (1000 by default), activation tanh, standardize=True,
-  fit_intercept=True, 5-fold CV (KFold, shuffled, seed per repetition) minimising the held-out
-  MSE of the function values. The CV solves the same stacked ridge problem as the estimator
-  (intercept on the function rows only, loss averaged over n) in numpy, with the random features,
-  standardisation and directions of the full training set (the estimator's own draws for its
-  random_state; so within the CV the held-out points contribute to the input scaling and, for
-  "pca", to the principal directions: a transductive shortcut on unlabelled information that lets
-  all folds share one feature matrix). Held-out Gram blocks are subtracted from the full ones, and
-  the Gram of all k gradient rows is formed as (S^T S) * (zeta^T zeta) (S = sigma'(h),
-  zeta = D^T Theta / sqrt d), so the CV costs one pass over the data plus one Cholesky
-  factorisation of the smaller of the primal (p x p) and dual (n(1+k) square) systems per
-  (fold, lam, beta). Grid: lam in LAMS, beta in BETAS, then lam refined by +-1 decade at the best
-  beta. The final fit is the estimator's fit() at the chosen (lam, beta) on the whole training set.
+- rf_cv            SobolevRandomFeaturesRegressorCV() with its defaults, values and full gradients
+                   (random_state 1000 + r, n_jobs=1, progress off): the feature law learned from the
+                   gradients, all directions, lam, beta, s and the metric power by its 5-fold CV.
+- rf_cv_l2         the same without gradients (isotropic Fourier features, lam and s by CV).
 - krr_rbf          sklearn KernelRidge(kernel="rbf") after StandardScaler on X and centring and
-                   scaling y (TransformedTargetRegressor); GridSearchCV, same 5 folds, over alpha
+                   scaling y (TransformedTargetRegressor); GridSearchCV, 5 folds, over alpha
                    and gamma (gamma = c / d). Function values only.
 - gp_rbf_ard       sklearn GaussianProcessRegressor, kernel C * RBF(ARD length scales) +
                    WhiteKernel, normalize_y=True, inputs standardised; marginal likelihood,
@@ -48,11 +35,12 @@ Methods (all see the same standardised problem; times are wall seconds on this m
                    n (d + 1) <= gek_two_starts_max_n (1000), else 1 (n_restarts = 0), to fit the
                    compute budget. Repetitions: see the policy below.
 
-Times. "tune" is the hyperparameter search: the CV for the random features and KernelRidge, the
-marginal-likelihood optimisation (which ends in a fitted model) for the GPs. "fit" is one final
-fit at the chosen hyperparameters: the estimator's fit() / KernelRidge's fit; for the GPs a refit
-at the optimised hyperparameters without optimisation (one factorisation). "total" = time to a
-usable model from the data: tune + fit for CV methods, tune for the GPs.
+Times. "tune" is the hyperparameter search: the CV for the random features (the estimator's fit
+minus its refit_time_) and KernelRidge, the marginal-likelihood optimisation (which ends in a fitted
+model) for the GPs. "fit" is one final fit at the chosen hyperparameters: the estimator's refit /
+KernelRidge's fit; for the GPs a refit at the optimised hyperparameters without optimisation (one
+factorisation). "total" = time to a usable model from the data: tune + fit for CV methods, tune
+for the GPs.
 
 Repetition policy of the GP and the GEK (the GEK at n = 800 costs tens of minutes per fit on the
 2-core machine this ran on, shared with other jobs): a (function, n) cell runs all `repeats`
@@ -61,9 +49,10 @@ smaller n of the same function, scaled by (n'/n)^3, i.e. (N'/N)^3 with N = n (d+
 GEK by the ratio of L-BFGS-B starts) takes under slow_s[0] = 20 s; 2 repetitions under
 slow_s[1] = 60 s; else 1. A cell whose predicted single fit exceeds max_predicted_s = 120 s is
 not run ("skipped: budget (2-core machine ...)" with the predicted time), unless it is listed in
-`required` ("method:function:n"; empty). The document lists every cell with fewer than `repeats`
-repetitions and why, and the closing note compares borehole n = 800 with the GEK's predicted time
-where the GEK was skipped.
+`required` ("method:function:n"). The random-features methods run `rf_repeats` repetitions (2:
+the budget of the session that regenerated this page; the GP cells of the first five functions were
+computed in an earlier session under the same configuration and are reused from the cache). The
+document lists every cell with fewer repetitions than planned, and why.
 
 Resuming: every finished cell is written at once (atomically) to the JSON cache with the
 configuration it ran under; a rerun skips cells whose configuration matches and recomputes the
@@ -71,7 +60,6 @@ others. --functions, --sizes, --methods, --repeats select a subset (the document
 cached cells of the current configuration).
 """
 import argparse
-import contextlib
 import datetime
 import hashlib
 import json
@@ -93,57 +81,45 @@ import gradient_gp as ggp  # noqa: E402
 import test_functions as tf  # noqa: E402
 
 SEED = 20
-FUNCTIONS = ["borehole", "otl_circuit", "piston", "wing_weight", "single_index_100"]
+FUNCTIONS = ["borehole", "otl_circuit", "piston", "wing_weight", "friedman1", "rosenbrock", "single_index_100",
+             "two_index_50"]
 SIZES = [25, 50, 100, 200, 400, 800]
-METHODS = ["rf_l2", "rf_sob_random_k1", "rf_sob_pca_k2", "rf_sob_all", "krr_rbf", "gp_rbf_ard", "gek",
-           "rf_l2_plain", "rf_sob_all_plain"]
-MAIN_METHODS = METHODS[:7]
+METHODS = ["rf_cv", "rf_cv_l2", "krr_rbf", "gp_rbf_ard", "gek"]
+MAIN_METHODS = METHODS
 SLOW_METHODS = ("gp_rbf_ard", "gek")
-RF_METHODS = {  # name: (directions, k, variant); directions None: the L2 fit
-    "rf_l2": (None, 0, "bias"),
-    "rf_sob_random_k1": ("random", 1, "bias"),
-    "rf_sob_pca_k2": ("pca", 2, "bias"),
-    "rf_sob_all": ("all", None, "bias"),
-    "rf_l2_plain": (None, 0, "plain"),
-    "rf_sob_all_plain": ("all", None, "plain"),
-}
-PLAIN_SIZES = [50, 200]  # the "plain" variants (the estimator as shipped) run at these n only
+RF_METHODS = {"rf_cv": True, "rf_cv_l2": False}  # name: trained on the gradients
 LABELS = {
-    "rf_l2": "L2 RF",
-    "rf_sob_random_k1": "Sobolev RF random k=1",
-    "rf_sob_pca_k2": "Sobolev RF pca k=2",
-    "rf_sob_all": "Sobolev RF all",
+    "rf_cv": "Sobolev RF CV (values + gradients)",
+    "rf_cv_l2": "RF CV (values)",
     "krr_rbf": "KernelRidge RBF",
     "gp_rbf_ard": "GP ARD (values)",
     "gek": "GEK (values+gradients)",
-    "rf_l2_plain": "L2 RF as shipped (tanh, no bias)",
-    "rf_sob_all_plain": "Sobolev RF all as shipped (tanh, no bias)",
 }
-SHORT = {
-    "rf_l2": "L2 RF", "rf_sob_random_k1": "Sob rand1", "rf_sob_pca_k2": "Sob pca2", "rf_sob_all": "Sob all",
-    "krr_rbf": "KRR", "gp_rbf_ard": "GP", "gek": "GEK", "rf_l2_plain": "L2 plain", "rf_sob_all_plain": "Sob all plain",
-}
+SHORT = {"rf_cv": "Sob RF", "rf_cv_l2": "RF", "krr_rbf": "KRR", "gp_rbf_ard": "GP", "gek": "GEK"}
+LOW_D = 10  # "low-dimensional": d <= LOW_D (the GP-on-values target)
 
 FULL = dict(
-    n_features=1000, n_test=2000, folds=5, repeats=5,
-    lams=[1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0], betas=[1e-2, 1e-1, 1.0, 10.0],
+    n_features=1000, n_test=2000, folds=5, repeats=5, rf_repeats=2, rf_version="cv-28b",
     krr_alphas=[1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0], krr_gamma_c=[0.01, 0.03, 0.1, 0.3, 1.0, 3.0],
     gp_restarts=0, gp_maxiter=100, gek_two_starts_max_n=1000, slow_s=(20.0, 60.0), max_predicted_s=120.0,
     required=["gek:borehole:800"], gek_cap=ggp.DEFAULT_MAX_JOINT_SIZE,  # the done-when comparison, measured
 )
 SMOKE = dict(
-    n_features=60, n_test=200, folds=3, repeats=1,
-    lams=[1e-8, 1e-4, 1.0], betas=[0.1, 1.0],
+    n_features=60, n_test=200, folds=3, repeats=1, rf_repeats=1, rf_version="cv-28-smoke",
     krr_alphas=[1e-6, 1e-2], krr_gamma_c=[0.1, 1.0],
     gp_restarts=0, gp_maxiter=100, gek_two_starts_max_n=2000, slow_s=(150.0, 600.0), max_predicted_s=2400.0,
     required=[], gek_cap=1000,  # smoke: single_index_100 at n = 25 (N = 2525) takes the "capped" path
 )
+# The smoke run's estimator: small grids (seconds).
+SMOKE_CV = dict(n_features=80, metric_powers=(0.0, 0.5), scales=(0.5, 1.0), betas=(0.0, 1.0), lams=(1e-10, 1e-6, 1e-2),
+                cv=3)
 SMOKE_SELECTION = dict(functions=["borehole", "single_index_100"], sizes=[25], methods=METHODS)
 
 DEFAULT_CACHE = os.path.join(HERE, "results", "benchmark.json")
 DEFAULT_DOC = os.path.join(ROOT, "docs", "generated", "benchmarks-estimator.md")
 DEFAULT_FIG = os.path.join(ROOT, "docs", "generated", "figures", "estimator_benchmark.png")
-COMMAND = "OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=build/python /usr/bin/python3 bench/estimator/run_benchmark.py"
+COMMAND = ("OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=build/python nice -n 10 /usr/bin/python3 "
+           "bench/estimator/run_benchmark.py")
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -169,257 +145,19 @@ def folds_for(n, n_folds, rep):
     return list(KFold(n_splits=min(n_folds, n), shuffle=True, random_state=SEED * 100 + rep).split(np.zeros(n)))
 
 
-# ------------------------------------------------------------------- random features: the CV
-class RFSetup:
-    """How one random-features method sees a training set: the estimator to fit and, for the CV,
-    the same features recomputed in numpy from the same draws (checked against the estimator to
-    1e-9 in tests/python/test_bench_estimator_smoke.py).
-
-    variant "bias" (the main methods): the benchmark standardises the inputs itself and appends a
-    constant input b = sqrt(d + 1), u = ((x - mean) / sd, b), so that every feature
-    sigma(<theta_j, u> / sqrt(d + 1)) gets a random bias theta_{j,d+1} b / sqrt(d + 1) ~ N(0, 1);
-    activation softplus; the estimator runs with standardize=False and a (d + 1, k) directions
-    array whose last row is 0 (derivatives only along the real inputs), fed the directional
-    derivatives (gradient_kind="directional"). "random": V ~ N(0, 1)^(d x k) in the standardised
-    coordinates (MODEL.md's sketch); "pca": the estimator's top-k principal directions of the
-    standardised training gradients; "all": the d unit vectors.
-    variant "plain": the estimator exactly as shipped (standardize=True, activation tanh, named
-    directions, no bias), to show what the bias and the activation are worth."""
-
-    def __init__(self, cfg, method, rep, X, G):
-        from sklearn.preprocessing import StandardScaler
-        from sobolev_rf.estimator import _principal_directions
-        self.cfg, self.method, self.rep = cfg, method, rep
-        self.directions, self.k, self.variant = RF_METHODS[method]
-        self.random_state = 1000 + rep
-        n, d = X.shape
-        self.d = d
-        sc = StandardScaler().fit(X)
-        self.mean, self.sd = sc.mean_, sc.scale_
-        Gz = None if G is None else G * self.sd
-        if self.variant == "bias":
-            self.b = math.sqrt(d + 1.0)
-            self.activation = "softplus"
-            if self.directions is None:
-                self.D = None
-            else:
-                if self.directions == "random":
-                    Dz = np.random.default_rng([SEED, 7, rep]).standard_normal((d, self.k))
-                elif self.directions == "all":
-                    Dz = np.eye(d)
-                else:
-                    Dz = _principal_directions(Gz, self.k)
-                self.D = np.vstack([Dz, np.zeros((1, Dz.shape[1]))])
-            self.labels = None if self.D is None else Gz @ self.D[:d]
-        else:
-            self.activation = "tanh"
-            self.labels = None  # set in features()
-        self.X, self.G, self.Gz = X, G, Gz
-
-    def inputs(self, X):
-        """What the estimator is fed."""
-        if self.variant == "plain":
-            return X
-        Z = (X - self.mean) / self.sd
-        return np.hstack([Z, np.full((len(Z), 1), self.b)])
-
-    def estimator(self, lam, beta):
-        from sobolev_rf import SobolevRandomFeaturesRegressor
-        kw = dict(n_features=self.cfg["n_features"], activation=self.activation, lam=float(lam),
-                  fit_intercept=True, random_state=self.random_state, n_jobs=1)
-        if self.variant == "plain":
-            if self.directions is None:
-                return SobolevRandomFeaturesRegressor(k=0, standardize=True, **kw)
-            return SobolevRandomFeaturesRegressor(directions=self.directions, k=self.k, beta=float(beta),
-                                                  standardize=True, **kw)
-        if self.D is None:
-            return SobolevRandomFeaturesRegressor(k=0, standardize=False, **kw)
-        return SobolevRandomFeaturesRegressor(directions=self.D, beta=float(beta), standardize=False, **kw)
-
-    def fit(self, y, lam, beta):
-        est = self.estimator(lam, beta)
-        U = self.inputs(self.X)
-        if self.directions is None:
-            return est.fit(U, y)
-        if self.variant == "plain":
-            return est.fit(U, y, gradients=self.G)
-        return est.fit(U, y, gradients=self.labels, gradient_kind="directional")
-
-    def predict(self, est, X):
-        return est.predict(self.inputs(X))
-
-    def features(self, X=None):
-        """(Phi, S, zeta, labels) of the training set (or of X: Phi, S only; zeta, labels None):
-        Phi = sigma(h), S = sigma'(h), zeta = D^T Theta / sqrt(d_in) (k, p), labels (n, k)."""
-        from scipy.special import expit
-        from sklearn.utils import check_random_state
-        from sobolev_rf.estimator import _principal_directions
-        train = X is None
-        X = self.X if train else X
-        p = self.cfg["n_features"]
-        if self.variant == "plain":
-            d = self.d
-            rng = check_random_state(self.random_state)
-            theta = rng.standard_normal((d, p))
-            H = ((X - self.mean) / self.sd) @ theta / math.sqrt(d)
-            Phi = np.tanh(H)
-            S = 1.0 - Phi ** 2
-            if not train or self.directions is None:
-                return Phi, (S if self.directions is not None else None), None, None
-            if self.directions == "random":
-                Dz = rng.standard_normal((d, self.k))
-            elif self.directions == "all":
-                Dz = np.eye(d)
-            else:
-                Dz = _principal_directions(self.Gz, self.k)
-            return Phi, S, Dz.T @ theta / math.sqrt(d), self.Gz @ Dz
-        d_in = self.d + 1
-        theta = check_random_state(self.random_state).standard_normal((d_in, p))
-        H = self.inputs(X) @ theta / math.sqrt(d_in)
-        Phi = np.logaddexp(0.0, H)
-        if self.D is None:
-            return Phi, None, None, None
-        S = expit(H)
-        if not train:
-            return Phi, S, None, None
-        return Phi, S, self.D.T @ theta / math.sqrt(d_in), self.labels
-
-
-def _chol_solve(M, B):
-    from scipy.linalg import cho_factor, cho_solve, LinAlgError
-    try:
-        c = cho_factor(M, lower=True, check_finite=False)
-    except LinAlgError:
-        return None
-    x = cho_solve(c, B, check_finite=False)
-    return x if np.all(np.isfinite(x)) else None
-
-
-class StackedRidgeCV:
-    """K-fold CV of the stacked ridge
-        min_{w,c} (1/n) sum_i [(y_i - c - Phi_i w)^2 + beta |g_i - A_i w|^2] + lam |w|^2,
-    A_i = rows S_i * zeta_m (m = 1..k), scored by the held-out MSE of the function values."""
-
-    def __init__(self, Phi, y, folds, S=None, zeta=None, gl=None):
-        self.Phi, self.y, self.folds = Phi, y, folds
-        self.S, self.zeta, self.gl = S, zeta, gl
-        self.k = 0 if zeta is None else zeta.shape[0]
-        n, p = Phi.shape
-        self.p = p
-        n_tr_max = max(len(tr) for tr, _ in folds)
-        self.primal = n_tr_max * (1 + self.k) >= p
-        if self.primal:
-            self._primal_blocks()
-
-    def _primal_blocks(self):
-        Phi, y = self.Phi, self.y
-        self.blk = []
-        covered = np.zeros(len(y), dtype=bool)
-        for _, va in self.folds:
-            covered[va] = True
-        rest = np.flatnonzero(~covered)  # rows in no held-out fold (none for a K-fold partition)
-        for va in [va for _, va in self.folds] + ([rest] if len(rest) else []):
-            P = Phi[va]
-            b = dict(F=P.T @ P, s=P.sum(0), ry=P.T @ y[va], sy=float(y[va].sum()), n=len(va))
-            if self.k:
-                Sv = self.S[va]
-                b["G"] = (Sv.T @ Sv) * (self.zeta.T @ self.zeta)
-                b["rg"] = (Sv * (self.gl[va] @ self.zeta)).sum(0)
-            self.blk.append(b)
-        self.tot = {key: sum(b[key] for b in self.blk) for key in self.blk[0]}
-        self.blk = self.blk[:len(self.folds)]
-
-    def scores(self, lams, betas):
-        """Mean held-out MSE, array (len(betas), len(lams)); inf where a solve failed."""
-        betas = [0.0] if self.k == 0 else list(betas)
-        err = np.zeros((len(betas), len(lams)))
-        for j, (tr, va) in enumerate(self.folds):
-            e = self._primal_fold(j, va, lams, betas) if self.primal else self._dual_fold(tr, va, lams, betas)
-            err += e * len(va)
-        return err / sum(len(va) for _, va in self.folds)
-
-    def _primal_fold(self, j, va, lams, betas):
-        t, b = self.tot, self.blk[j]
-        n_t = t["n"] - b["n"]
-        mu = (t["s"] - b["s"]) / n_t
-        ybar = (t["sy"] - b["sy"]) / n_t
-        Fc = (t["F"] - b["F"]) - n_t * np.outer(mu, mu)
-        rc = (t["ry"] - b["ry"]) - n_t * mu * ybar
-        if self.k:
-            Gt, rgt = t["G"] - b["G"], t["rg"] - b["rg"]
-        Pv, yv = self.Phi[va], self.y[va]
-        out = np.full((len(betas), len(lams)), np.inf)
-        I = np.eye(self.p)
-        for ib, beta in enumerate(betas):
-            M = Fc + beta * Gt if self.k else Fc
-            r = rc + beta * rgt if self.k else rc
-            for il, lam in enumerate(lams):
-                w = _chol_solve(M + n_t * lam * I, r)
-                if w is None:
-                    continue
-                pred = Pv @ w + (ybar - mu @ w)
-                out[ib, il] = float(np.mean((pred - yv) ** 2))
-        return out
-
-    def _dual_fold(self, tr, va, lams, betas):
-        Phi, y = self.Phi, self.y
-        n_t = len(tr)
-        mu = Phi[tr].mean(0)
-        ybar = float(y[tr].mean())
-        Af = Phi[tr] - mu
-        yc = y[tr] - ybar
-        Pv, yv = Phi[va], y[va]
-        Kff, Pf, uf = Af @ Af.T, Pv @ Af.T, Af @ mu
-        if self.k:
-            Ag = (self.S[tr][:, None, :] * self.zeta[None, :, :]).reshape(n_t * self.k, self.p)
-            gt = self.gl[tr].reshape(-1)
-            Kfg, Kgg, Pg, ug = Af @ Ag.T, Ag @ Ag.T, Pv @ Ag.T, Ag @ mu
-        out = np.full((len(betas), len(lams)), np.inf)
-        for ib, beta in enumerate(betas):
-            if self.k:
-                sb = math.sqrt(beta)
-                K = np.block([[Kff, sb * Kfg], [sb * Kfg.T, beta * Kgg]])
-                yt = np.concatenate([yc, sb * gt])
-                P = np.hstack([Pf, sb * Pg])
-                u = np.concatenate([uf, sb * ug])
-            else:
-                K, yt, P, u = Kff, yc, Pf, uf
-            I = np.eye(K.shape[0])
-            for il, lam in enumerate(lams):
-                a = _chol_solve(K + n_t * lam * I, yt)
-                if a is None:
-                    continue
-                pred = P @ a + (ybar - u @ a)
-                out[ib, il] = float(np.mean((pred - yv) ** 2))
-        return out
-
-
-def tune_rf(cfg, setup, y, folds):
-    """(lam, beta, best CV MSE, form): the coarse grid, then lam +- 1 decade at the best beta."""
-    Phi, S, zeta, gl = setup.features()
-    cv = StackedRidgeCV(Phi, y, folds, S, zeta, gl)
-    lams, betas = list(cfg["lams"]), ([0.0] if setup.directions is None else list(cfg["betas"]))
-    E = cv.scores(lams, betas)
-    ib, il = np.unravel_index(np.argmin(E), E.shape)
-    lam, beta, best = lams[il], betas[ib], float(E[ib, il])
-    fine = [lam / 10.0, lam * 10.0]
-    Ef = cv.scores(fine, [beta])[0]
-    if np.min(Ef) < best:
-        lam, best = fine[int(np.argmin(Ef))], float(np.min(Ef))
-    return lam, beta, best, ("primal" if cv.primal else "dual")
-
-
 # ---------------------------------------------------------------------------------- the methods
-def run_rf(cfg, method, X, y, G, Xt, rep, folds):
+def run_rf(cfg, method, X, y, G, Xt, rep, smoke=False):
+    """The estimator with its defaults (smoke: small grids), fitted to the raw inputs."""
+    from sobolev_rf import SobolevRandomFeaturesRegressorCV
+    kw = dict(SMOKE_CV) if smoke else {}
+    est = SobolevRandomFeaturesRegressorCV(random_state=1000 + rep, n_jobs=1, progress=False, **kw)
     t0 = time.perf_counter()
-    setup = RFSetup(cfg, method, rep, X, G)
-    lam, beta, cv_mse, cv_form = tune_rf(cfg, setup, y, folds)
-    t1 = time.perf_counter()
-    est = setup.fit(y, lam, beta)
-    t2 = time.perf_counter()
-    pred = setup.predict(est, Xt)
-    return pred, t1 - t0, t2 - t1, dict(lam=lam, beta=(None if setup.directions is None else beta), cv_mse=cv_mse,
-                                        cv_form=cv_form, solver=est.solver_, k=est.k_)
+    est.fit(X, y, gradients=G if RF_METHODS[method] else None)
+    total = time.perf_counter() - t0
+    pred = est.predict(Xt)
+    info = dict(est.best_params_, n_features=int(est.n_features_), n_features_search=int(est.n_features_search_),
+                cv_mse=-float(est.best_score_))
+    return pred, total - est.refit_time_, est.refit_time_, info
 
 
 def run_krr(cfg, X, y, Xt, folds):
@@ -502,7 +240,7 @@ def config_key(cfg, method):
     """The settings a cell of `method` depends on (a change reruns the cell)."""
     keys = ["n_features", "n_test", "folds"]
     if method in RF_METHODS:
-        keys += ["lams", "betas"]
+        keys = ["n_test", "folds", "rf_version"]  # the estimator's defaults (rf_version names them)
     elif method == "krr_rbf":
         keys += ["krr_alphas", "krr_gamma_c"]
     elif method == "gp_rbf_ard":
@@ -630,7 +368,7 @@ def run_cell(cfg, fname, n, method, rep, test_cache):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if method in RF_METHODS:
-            pred, tune_s, fit_s, info = run_rf(cfg, method, X, y, G, Xt, rep, folds)
+            pred, tune_s, fit_s, info = run_rf(cfg, method, X, y, G, Xt, rep, cfg["rf_version"].endswith("smoke"))
         elif method == "krr_rbf":
             pred, tune_s, fit_s, info = run_krr(cfg, X, y, Xt, folds)
         elif method == "gp_rbf_ard":
@@ -646,7 +384,11 @@ def run_cell(cfg, fname, n, method, rep, test_cache):
 
 
 def sizes_for(method, sizes):
-    return [n for n in sizes if n in PLAIN_SIZES] if method.endswith("_plain") else list(sizes)
+    return list(sizes)
+
+
+def planned_reps(cfg, method, repeats):
+    return min(repeats, cfg["rf_repeats"]) if method in RF_METHODS else repeats
 
 
 def run_all(cfg, cache, functions, sizes, methods, repeats, deadline=None, log=print):
@@ -681,7 +423,7 @@ def run_all(cfg, cache, functions, sizes, methods, repeats, deadline=None, log=p
             for fname in functions:
                 for rep in range(repeats):
                     for m in methods:
-                        if m not in SLOW_METHODS and n in sizes_for(m, sizes):
+                        if m not in SLOW_METHODS and n in sizes_for(m, sizes) and rep < planned_reps(cfg, m, repeats):
                             one(fname, n, m, rep)
         for n in sorted(sizes):
             for fname in sorted(functions, key=lambda f: (f != "borehole", functions.index(f))):
@@ -748,152 +490,121 @@ def fmt_s(x):
     return f"{x:.0f}"
 
 
-def interpretation(res, functions, sizes, methods, repeats):
-    lines = []
-    sob = [m for m in ("rf_sob_random_k1", "rf_sob_pca_k2", "rf_sob_all") if m in methods]
-    ok = lambda f, n, m: (f, n, m) in res and res[(f, n, m)]["status"] == "ok"  # noqa: E731
-    if "rf_l2" in methods and sob:
-        lines.append("**Sobolev against L2 random features** (same features, same training points; ratio = "
-                     "median error of L2 RF / median error of the Sobolev variant; > 1: the gradients help):")
-        lines.append("")
-        for f in functions:
-            parts = []
-            for m in sob:
-                r = [res[(f, n, "rf_l2")]["rel"] / res[(f, n, m)]["rel"] for n in sizes
-                     if ok(f, n, "rf_l2") and ok(f, n, m)]
-                if r:
-                    parts.append(f"{SHORT[m]} {min(r):.2g}-{max(r):.2g}x")
-            wins = [n for n in sizes if ok(f, n, "rf_l2") and any(ok(f, n, m) and res[(f, n, m)]["rel"] <
-                                                                   res[(f, n, "rf_l2")]["rel"] for m in sob)]
-            best = []
-            for n in sizes:
-                cands = [(res[(f, n, m)]["rel"], m) for m in sob if ok(f, n, m)]
-                if cands and ok(f, n, "rf_l2"):
-                    e, m = min(cands)
-                    best.append(f"n={n}: {SHORT[m]} {res[(f, n, 'rf_l2')]['rel'] / e:.2g}x")
-            lines.append(f"- {f}: ratio over n: {', '.join(parts)}; a Sobolev variant beats L2 RF at "
-                         f"n = {', '.join(map(str, wins)) if wins else 'none'}; best per n: {'; '.join(best)}.")
-        lines.append("")
-    if "gek" in methods and sob:
-        lines.append("**Against the gradient-enhanced GP** (best Sobolev RF variant per cell; error ratio = "
-                     "Sobolev / GEK, < 1: ours more accurate; time ratio = GEK total / Sobolev RF total "
-                     "(tuning + final fit)):")
-        lines.append("")
-        for f in functions:
-            parts = []
-            for n in sizes:
-                if not ok(f, n, "gek"):
-                    g = res.get((f, n, "gek"), {})
-                    st = g.get("status")
-                    if st == "skipped" and g.get("predicted_s") and ok(f, n, "rf_sob_all"):
-                        s = res[(f, n, "rf_sob_all")]
-                        parts.append(f"n={n}: GEK skipped (predicted {fmt_s(g['predicted_s'])} s per fit, "
-                                     f"{g['predicted_s'] / s['total']:.2g}x the Sob all total of {fmt_s(s['total'])} s)")
-                    elif st and st != "ok":
-                        parts.append(f"n={n}: GEK {st}")
-                    continue
-                cands = [(res[(f, n, m)]["rel"], m) for m in sob if ok(f, n, m)]
-                if not cands:
-                    continue
-                e, m = min(cands)
-                g = res[(f, n, "gek")]
-                tr = g["total"] / res[(f, n, m)]["total"]
-                parts.append(f"n={n}: {SHORT[m]} error {e / g['rel']:.2g}x, "
-                             + (f"{tr:.2g}x faster" if tr >= 1 else f"GEK {1 / tr:.2g}x faster"))
-            if parts:
-                lines.append(f"- {f}: " + "; ".join(parts) + ".")
-        lines.append("")
-        # equal time: the best the GEK reached within the time Sob all needs at the largest n
-        eq = []
-        for f in functions:
-            big = max((n for n in sizes if ok(f, n, "rf_sob_all")), default=None)
-            if big is None:
-                continue
-            s = res[(f, big, "rf_sob_all")]
-            within = [(res[(f, n, "gek")]["rel"], n) for n in sizes
-                      if ok(f, n, "gek") and res[(f, n, "gek")]["total"] <= s["total"]]
-            if within:
-                e, n = min(within)
-                eq.append(f"{f}: Sob all at n = {big} {fmt_err(s['rel'])} in {fmt_s(s['total'])} s; the GEK at "
-                          f"n = {n} {fmt_err(e)} in {fmt_s(res[(f, n, 'gek')]['total'])} s")
-        if eq:
-            lines.append("At equal time (the GEK on fewer points, within the time Sob all takes at its largest n): "
-                         + "; ".join(eq) + ".")
-            lines.append("")
-        won, ran = [], []
-        for f in functions:
-            for n in sizes:
-                cands = [res[(f, n, m)]["rel"] for m in sob if ok(f, n, m)]
-                if ok(f, n, "gek") and cands:
-                    ran.append((f, n))
-                    if res[(f, n, "gek")]["rel"] < min(cands):
-                        won.append((f, n))
-        if ran:
-            lost = [f"{f} n = {n}" for f, n in ran if (f, n) not in won]
-            lines.append(f"Summary: where it ran, the GEK is more accurate than the best Sobolev variant in {len(won)} "
-                         f"of {len(ran)} cells (the exceptions: {', '.join(lost) or 'none'}); Sobolev random features "
-                         "win on time at large n, where the GEK's cost grows as (n (d+1))^3 and the GEK is skipped or "
-                         "capped, and they are the only gradient-using method here beyond the GEK's size cap.")
-            lines.append("")
-    gb = res.get(("borehole", 800, "gek"), {})
-    if gb.get("status") == "skipped" and gb.get("predicted_s") and ok("borehole", 800, "rf_sob_all"):
-        s, pred = res[("borehole", 800, "rf_sob_all")], gb["predicted_s"]
-        g4 = max((n for n in sizes if n < 800 and ok("borehole", n, "gek")), default=None)
-        lines.append(f"**Done-when check, borehole n = 800**: directions=\"all\" takes {fmt_s(s['fit'])} s per final "
-                     f"fit and {fmt_s(s['total'])} s with its 5-fold CV (error {fmt_err(s['rel'])}). The GEK was not "
-                     f"run there (budget: 2-core machine shared by several jobs): one GEK fit is predicted to take "
-                     f"{fmt_s(pred)} s (the measured fit at the largest smaller n, scaled by (n (d+1))^3 and by the "
-                     f"number of L-BFGS-B starts). Ratio predicted GEK / ours: {pred / s['total']:.0f}x on the totals, "
-                     f"{pred / s['fit']:.0f}x against our final fit (target: at least 10x)."
-                     + (f" At n = {g4}, the largest n where the GEK ran, it takes {fmt_s(res[('borehole', g4, 'gek')]['total'])} s "
-                        f"for error {fmt_err(res[('borehole', g4, 'gek')]['rel'])}, against "
-                        f"{fmt_s(res[('borehole', g4, 'rf_sob_all')]['total'])} s and "
-                        f"{fmt_err(res[('borehole', g4, 'rf_sob_all')]['rel'])} for Sob all."
-                        if g4 and ok("borehole", g4, "rf_sob_all") else ""))
-        lines.append("")
-    if ok("borehole", 800, "gek") and ok("borehole", 800, "rf_sob_all"):
-        g, s = res[("borehole", 800, "gek")], res[("borehole", 800, "rf_sob_all")]
-        lines.append(f"**Done-when check, borehole n = 800**: directions=\"all\" takes {fmt_s(s['fit'])} s per final fit "
-                     f"and {fmt_s(s['total'])} s with its 5-fold CV; the GEK takes {fmt_s(g['total'])} s "
-                     f"({g['reps']} repetition(s)) with its likelihood optimisation and {fmt_s(g['fit'])} s for one "
-                     f"factorisation at fixed hyperparameters. Ratio GEK / ours: {g['total'] / s['total']:.0f}x on the "
-                     f"totals, {g['total'] / s['fit']:.0f}x GEK total against our final fit, "
-                     f"{g['fit'] / s['fit']:.1f}x one fit against one fit (target: at least 10x). Errors: ours "
-                     f"{fmt_err(s['rel'])}, GEK {fmt_err(g['rel'])}.")
-        lines.append("")
-    return lines
-
-
-def _error_table(L, res, f, sizes, methods, repeats):
-    L.append("| n | " + " | ".join(LABELS[m] for m in methods) + " |")
-    L.append("| --- |" + " --- |" * len(methods))
-    for n in sizes:
+def interpretation(cfg, res, functions, sizes, methods, repeats):
+    """The issue's targets, each measured: lines of markdown."""
+    ok = lambda f, n, m: res.get((f, n, m), {}).get("status") == "ok"  # noqa: E731
+    L = []
+    # 1. more accurate than the GP on values on every low-dimensional function at n >= 200
+    low = [f for f in functions if tf.REGISTRY[f].d <= LOW_D]
+    cells, won = [], []
+    rows = []
+    for f in low:
         row = []
-        cands = {m: res[(f, n, m)]["rel"] for m in methods if res.get((f, n, m), {}).get("status") == "ok"}
-        best = min(cands.values()) if cands else None
-        if all(res.get((f, n, m)) is None for m in methods):
-            continue
-        for m in methods:
-            r = res.get((f, n, m))
-            if r is None:
-                row.append("")
-            elif r["status"] != "ok":
-                row.append(r["status"])
+        for n in [n for n in sizes if n >= 200]:
+            if ok(f, n, "rf_cv") and ok(f, n, "gp_rbf_ard"):
+                r = res[(f, n, "rf_cv")]["rel"] / res[(f, n, "gp_rbf_ard")]["rel"]
+                cells.append((f, n))
+                if r < 1:
+                    won.append((f, n))
+                row.append(f"{r:.2g}")
             else:
-                s = fmt_err(r["rel"])
-                if r["rel"] == best:
-                    s = f"**{s}**"
-                if r["reps"] < repeats:
-                    s += f" ({r['reps']} rep)"
-                row.append(s)
-        L.append(f"| {n} | " + " | ".join(row) + " |")
+                row.append("")
+        rows.append(f"| {f} (d = {tf.REGISTRY[f].d}) | " + " | ".join(row) + " |")
+    big = [n for n in sizes if n >= 200]
+    L.append(f"**Target 1: more accurate than the GP on values on every function with d <= {LOW_D} at n >= 200.** "
+             f"Met in {len(won)} of {len(cells)} cells (error ratio Sobolev RF CV / GP, median over repetitions; "
+             "< 1: ours more accurate).")
     L.append("")
+    if big:
+        L.append("| function | " + " | ".join(f"n = {n}" for n in big) + " |")
+        L.append("| --- |" + " --- |" * len(big))
+        L.extend(rows)
+        L.append("")
+    lost = [f"{f} n = {n}" for f, n in cells if (f, n) not in won]
+    if lost:
+        L.append(f"Not met at: {', '.join(lost)}.")
+        L.append("")
+    # 2. borehole n = 800 against the GEK
+    if ok("borehole", 800, "rf_cv") and ok("borehole", 800, "gek"):
+        s, g = res[("borehole", 800, "rf_cv")], res[("borehole", 800, "gek")]
+        er, tr = s["rel"] / g["rel"], g["total"] / s["total"]
+        L.append(f"**Target 2: within 3x of the gradient-enhanced GP's error on borehole at n = 800, at least 100x "
+                 f"faster in total.** Error: ours {fmt_err(s['rel'])}, GEK {fmt_err(g['rel'])} ({g['reps']} rep): "
+                 f"ratio {er:.2g} ({'met' if er <= 3 else 'not met'}). Time: ours {fmt_s(s['total'])} s (tuning + "
+                 f"refit), GEK {fmt_s(g['total'])} s: {tr:.0f}x faster ({'met' if tr >= 100 else 'not met'}).")
+        L.append("")
+    # 3. the best method at d >= 50
+    hi = [f for f in functions if tf.REGISTRY[f].d >= 50]
+    for f in hi:
+        parts = []
+        for n in sizes:
+            cands = [(res[(f, n, m)]["rel"], m) for m in methods if ok(f, n, m)]
+            if cands and ok(f, n, "rf_cv"):
+                e, m = min(cands)
+                second = min((c for c in cands if c[1] != "rf_cv"), default=None)
+                parts.append(f"n = {n}: " + ("Sob RF best" if m == "rf_cv" else f"{SHORT[m]} best ({fmt_err(e)} against "
+                                                                                 f"{fmt_err(res[(f, n, 'rf_cv')]['rel'])})")
+                             + (f", next {SHORT[second[1]]} x{second[0] / res[(f, n, 'rf_cv')]['rel']:.2g}"
+                                if m == "rf_cv" and second else ""))
+        L.append(f"**Target 3: the best method at d >= 50, {f} (d = {tf.REGISTRY[f].d})**: " + "; ".join(parts) + ".")
+        L.append("")
+    # gradients pay? against the same estimator without gradients
+    L.append("**With against without gradients** (the same estimator and CV; ratio = error without / error with, > 1: "
+             "the gradients help):")
+    L.append("")
+    for f in functions:
+        r = [f"n = {n}: {res[(f, n, 'rf_cv_l2')]['rel'] / res[(f, n, 'rf_cv')]['rel']:.2g}" for n in sizes
+             if ok(f, n, "rf_cv") and ok(f, n, "rf_cv_l2")]
+        if r:
+            L.append(f"- {f}: " + ", ".join(r))
+    L.append("")
+    return L
+
+
+def _side_tables(L):
+    """The done-when runs and the Hadamard-against-stacked timing, from their own result files."""
+    path = os.path.join(HERE, "results", "done_when.json")
+    if os.path.exists(path):
+        rows = json.load(open(path))["rows"]
+        L.append("## Done-when: SobolevRandomFeaturesRegressorCV() against the GP on values at n = 200")
+        L.append("")
+        L.append("`bench/estimator/done_when.py`: the estimator with its defaults on raw inputs with full gradients, "
+                 "n_jobs=2, against GaussianProcessRegressor (ARD RBF + WhiteKernel, standardised inputs, "
+                 "normalize_y, 2 restarts) on the values; test RMSE / std(f) on 2000 points; wall seconds per fit on "
+                 "this 2-core machine (1-minute load average at the start of each fit in the last column).")
+        L.append("")
+        L.append("| function | rep | Sobolev RF CV | seconds | GP (values) | seconds | ratio | load |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in rows:
+            L.append(f"| {r['function']} (d = {r['d']}) | {r['rep']} | {fmt_err(r['rf_error'])} | {fmt_s(r['rf_seconds'])} "
+                     f"| {fmt_err(r['gp_error'])} | {fmt_s(r['gp_seconds'])} | {r['rf_error'] / r['gp_error']:.2g} "
+                     f"| {r['load']:.1f} |")
+        L.append("")
+    path = os.path.join(HERE, "results", "hadamard_vs_stacked.json")
+    if os.path.exists(path):
+        rows = json.load(open(path))["rows"]
+        L.append("## The all-direction fit's cost against d")
+        L.append("")
+        L.append("`bench/estimator/hadamard_vs_stacked.py`: one fit with all d derivative directions, n = 400, "
+                 "p = 1000, one thread: the estimator's fit (Hadamard Gram) against the stacked fit (the "
+                 "n (1 + d) x p matrix formed, A^T A, Cholesky) on the same features (tanh without phases, isotropic "
+                 "metric), median of 3; and the library's simulator fit, whose primal Gram already folds the "
+                 "gradient rows by the same identity (so it does not grow with d either).")
+        L.append("")
+        L.append("| d | stacked rows | estimator, Hadamard (s) | stacked (s) | speed-up | library primal (s) | "
+                 "weights, relative difference |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- |")
+        for r in rows:
+            L.append(f"| {r['d']} | {r['stacked_rows']} | {fmt_s(r['hadamard_s'])} | {fmt_s(r['stacked_s'])} | "
+                     f"{r['stacked_s'] / r['hadamard_s']:.1f}x | {fmt_s(r['library_s'])} | "
+                     f"{r['weight_rel_diff']:.1e} |")
+        L.append("")
 
 
 def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, command, smoke=False):
     res = collect(cfg, cache, functions, sizes, methods, repeats)
+    sizes = [n for n in sizes if any((f, n, m) in res for f in functions for m in methods)]
     main = [m for m in MAIN_METHODS if m in methods]
-    plain = [m for m in ("rf_l2", "rf_sob_all", "rf_l2_plain", "rf_sob_all_plain") if m in methods]
     os.makedirs(os.path.dirname(os.path.abspath(doc)), exist_ok=True)
     os.makedirs(os.path.dirname(os.path.abspath(fig)), exist_ok=True)
     make_figure(res, functions, sizes, main, fig)
@@ -910,51 +621,37 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
              f"cells: median {np.median(loads) if loads else float('nan'):.1f}, max "
              f"{max(loads) if loads else float('nan'):.1f}), so wall times are inflated by contention and comparable "
              f"only within this page. Test set: {cfg['n_test']} uniform points per function; error = test "
-             f"RMSE / std(f). Medians over {repeats} repetitions (training draws and feature seeds) unless marked "
-             f"\"(r rep)\". CV: {cfg['folds']}-fold; lam in {cfg['lams']} then +-1 decade at the best beta, beta in "
-             f"{cfg['betas']}; KernelRidge alpha in {cfg['krr_alphas']}, gamma = c/d with c in {cfg['krr_gamma_c']}; "
-             f"GPs: L-BFGS-B from {cfg['gp_restarts'] + 1} start, at most {cfg['gp_maxiter']} iterations (GP); GEK: "
-             f"2 starts where n(d+1) <= {cfg['gek_two_starts_max_n']}, else 1, at most 100 iterations each.")
+             f"RMSE / std(f). Medians over the repetitions (training draws; planned: {cfg['rf_repeats']} for the random "
+             f"features, {repeats} for the others) unless marked \"(r rep)\". Every method gets the raw inputs in "
+             "their physical units (and, where it uses them, the gradients with respect to them): "
+             "SobolevRandomFeaturesRegressorCV() with its defaults standardises internally and applies the chain "
+             f"rule. KernelRidge: {cfg['folds']}-fold CV over alpha in {cfg['krr_alphas']}, gamma = c/d with c in "
+             f"{cfg['krr_gamma_c']}; GPs: L-BFGS-B from {cfg['gp_restarts'] + 1} start, at most {cfg['gp_maxiter']} "
+             f"iterations (GP); GEK: 2 starts where n(d+1) <= {cfg['gek_two_starts_max_n']}, else 1, at most 100 "
+             "iterations each.")
     L.append("")
     L.append(f"Compute budget (2-core machine shared by several jobs): the GP and the GEK run all {repeats} "
              f"repetitions only while one fit takes under {fmt_s(cfg['slow_s'][0])} s, 2 under "
              f"{fmt_s(cfg['slow_s'][1])} s, else 1; a cell whose single fit is predicted (from the largest smaller n, "
              f"scaled by n^3 and by the number of starts) to exceed {fmt_s(cfg['max_predicted_s'])} s is not run and is "
              "listed as \"skipped: budget\" with its predicted time (table at the end). Every BLAS runs on one thread "
-             "and the estimator with n_jobs=1, so the times compare single-core work; the cells at small n that were "
-             "computed in an earlier session of this resumable run under a higher load (recorded per cell, see the "
-             "load average above) have inflated times.")
-    L.append("")
-    L.append(f"Random features (the methods \"L2 RF\" and \"Sobolev RF ...\"): p = n_features = {cfg['n_features']} "
-             "for every n, activation softplus, inputs standardised by the benchmark plus one constant input "
-             "b = sqrt(d+1) (a random bias per feature), the estimator run with standardize=False and a (d+1, k) "
-             "directions array with a zero last row (so derivatives are taken along the real inputs only). "
-             "Why not the defaults: the estimator's features sigma(<theta_j, z>/sqrt d) have no bias, so with an odd "
-             "activation (tanh, the default; erf) every fitted function is a constant plus an ODD function of the "
-             "standardised inputs, and with relu it is positively homogeneous; on these test functions that costs "
-             "an order of magnitude (the table \"as shipped\" below). A bias option in the estimator would make "
-             "this recipe unnecessary.")
-    L.append("")
-    L.append(f"Why p = {cfg['n_features']} for every n: with lam tuned, the random-features error does not grow with "
-             "p (benign overparametrisation), so there is no reason to shrink p at small n, and the fit solves the "
-             "smaller of the primal p x p and the dual n(1+k) x n(1+k) systems, so small n stays cheap. The cap keeps "
-             "the final fit at O(n (1+k) p^2) and the CV at one Cholesky factorisation of at most p x p per (fold, "
-             "lam, beta). With all gradients at n = 800 the stacked system has n (1+d) = 5600-80800 rows for "
-             f"{cfg['n_features']} weights, so the Sobolev fits are capacity-limited there: part of their error at "
-             f"large n is the p = {cfg['n_features']} approximation error, which a larger p lowers at O(p^2) cost.")
+             "and the estimator with n_jobs=1, so the times compare single-core work.")
     L.append("")
     L.append("![error against n and against fit time](figures/estimator_benchmark.png)")
     L.append("")
-    L.append("## Closing note")
+    L.append("## The targets, measured")
     L.append("")
-    L.extend(interpretation(res, functions, sizes, main, repeats))
+    L.extend(interpretation(cfg, res, functions, sizes, main, repeats))
     if not smoke:
+        _side_tables(L)
         import theory_limit_study as tls
         tl = tls.summary_lines()
         if tl:
-            L.append(f"**Where the proportional theory stops predicting** (item 5; MODEL.md's Gaussian single-index "
-                     f"model, n = {tls.FULL['n']}, p = {tls.FULL['p']}, d shrinking; details, table and figure: "
-                     "[theory-limit.md](theory-limit.md)):")
+            L.append("## Where the proportional theory stops predicting")
+            L.append("")
+            L.append(f"docs/model.md's Gaussian single-index model, n = {tls.FULL['n']}, p = {tls.FULL['p']}, d shrinking "
+                     "(the estimator in docs/model.md's form: tanh features without phases, isotropic; details, table and "
+                     "figure: [theory-limit.md](theory-limit.md)):")
             L.append("")
             L.extend(tl)
             L.append("")
@@ -963,7 +660,7 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
     for f in functions:
         L.append(f"### {f} (d = {tf.REGISTRY[f].d})")
         L.append("")
-        _error_table(L, res, f, sizes, main, repeats)
+        _error_table(L, res, f, sizes, main, repeats, cfg)
     L.append("## Wall time (median seconds): tuning + final fit")
     L.append("")
     L.append("Each entry is `tune + fit`: tune = CV (random features, KernelRidge) or marginal-likelihood "
@@ -988,26 +685,14 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
                     row.append(f"{fmt_s(r['tune'])} + {fmt_s(r['fit'])}")
             L.append(f"| {n} | " + " | ".join(row) + " |")
         L.append("")
-    if any(m.endswith("_plain") for m in plain):
-        L.append("## The estimator as shipped (tanh, no bias) against the benchmark's recipe")
-        L.append("")
-        L.append(f"Test RMSE / std(f), median; \"as shipped\": SobolevRandomFeaturesRegressor(n_features={cfg['n_features']}, "
-                 f"lam, beta by the same CV) with its defaults standardize=True, activation tanh, directions "
-                 f"\"all\" (or no gradients), run at n = {', '.join(map(str, PLAIN_SIZES))}.")
-        L.append("")
-        for f in functions:
-            L.append(f"### {f}")
-            L.append("")
-            _error_table(L, res, f, [n for n in sizes if n in PLAIN_SIZES], plain, repeats)
     L.append("## Cells with fewer than the planned repetitions, capped or skipped")
     L.append("")
     rows = []
     for f in functions:
         for n in sizes:
             for m in methods:
-                if n not in sizes_for(m, sizes):
-                    continue
                 r = res.get((f, n, m))
+                want = planned_reps(cfg, m, repeats)
                 if r is None:
                     rows.append(f"| {f} | {n} | {m} | 0 | not run (the run stopped before this cell) |")
                 elif r["status"] != "ok":
@@ -1015,7 +700,7 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
                     if r["status"] == "skipped" and note.startswith("skipped: "):
                         note = note[len("skipped: "):]
                     rows.append(f"| {f} | {n} | {m} | 0 | {r['status']}: {note} |")
-                elif r["reps"] < repeats:
+                elif r["reps"] < want:
                     why = "not finished (the run stopped before the remaining repetitions)"
                     if m in SLOW_METHODS:
                         _, reason, _ = slow_plan(cfg, cache, m, f, n, repeats)
@@ -1028,23 +713,24 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
     else:
         L.append("None.")
     L.append("")
-    rfm = [m for m in methods if m in RF_METHODS]
-    L.append("## Chosen hyperparameters of the random features (median over repetitions)")
+    L.append("## Chosen hyperparameters of SobolevRandomFeaturesRegressorCV (repetition 0)")
     L.append("")
-    L.append("| function | n | " + " | ".join(SHORT[m] for m in rfm) + " |")
-    L.append("| --- | --- |" + " --- |" * len(rfm))
+    L.append("| function | n | with gradients: metric power, s, beta, lam, features (search / refit) | without: s, lam |")
+    L.append("| --- | --- | --- | --- |")
     for f in functions:
         for n in sizes:
             row = []
-            for m in rfm:
+            for m in ("rf_cv", "rf_cv_l2"):
                 r = res.get((f, n, m))
                 if r is None or r["status"] != "ok":
                     row.append("")
                     continue
-                s = f"lam {float(np.median([i['lam'] for i in r['info']])):.0e}"
-                if RF_METHODS[m][0] is not None:
-                    s += f", beta {float(np.median([i['beta'] for i in r['info']])):.0e}"
-                row.append(s)
+                i = r["info"][0]
+                if m == "rf_cv":
+                    row.append(f"{i['metric_power']}, {i['scale']:g}, {i['beta']:g}, {i['lam']:.0e}, "
+                               f"{i['n_features_search']} / {i['n_features']}")
+                else:
+                    row.append(f"{i['scale']:g}, {i['lam']:.0e}")
             L.append(f"| {f} | {n} | " + " | ".join(row) + " |")
     L.append("")
     with open(doc, "w") as fh:
@@ -1052,16 +738,41 @@ def write_report(cfg, cache, functions, sizes, methods, repeats, doc, fig, comma
     return res
 
 
+def _error_table(L, res, f, sizes, methods, repeats, cfg):
+    L.append("| n | " + " | ".join(LABELS[m] for m in methods) + " |")
+    L.append("| --- |" + " --- |" * len(methods))
+    for n in sizes:
+        row = []
+        cands = {m: res[(f, n, m)]["rel"] for m in methods if res.get((f, n, m), {}).get("status") == "ok"}
+        best = min(cands.values()) if cands else None
+        if all(res.get((f, n, m)) is None for m in methods):
+            continue
+        for m in methods:
+            r = res.get((f, n, m))
+            if r is None:
+                row.append("")
+            elif r["status"] != "ok":
+                row.append(r["status"])
+            else:
+                s = fmt_err(r["rel"])
+                if r["rel"] == best:
+                    s = f"**{s}**"
+                if r["reps"] < planned_reps(cfg, m, repeats):
+                    s += f" ({r['reps']} rep)"
+                row.append(s)
+        L.append(f"| {n} | " + " | ".join(row) + " |")
+    L.append("")
+
+
 def make_figure(res, functions, sizes, methods, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    colors = {"rf_l2": "tab:gray", "rf_sob_random_k1": "tab:cyan", "rf_sob_pca_k2": "tab:blue",
-              "rf_sob_all": "tab:purple", "krr_rbf": "tab:orange", "gp_rbf_ard": "tab:green", "gek": "tab:red"}
-    markers = {"rf_l2": "o", "rf_sob_random_k1": "v", "rf_sob_pca_k2": "^", "rf_sob_all": "s", "krr_rbf": "D",
-               "gp_rbf_ard": "P", "gek": "*"}
+    colors = {"rf_cv_l2": "tab:gray", "rf_cv": "tab:purple", "krr_rbf": "tab:orange", "gp_rbf_ard": "tab:green",
+              "gek": "tab:red"}
+    markers = {"rf_cv_l2": "o", "rf_cv": "s", "krr_rbf": "D", "gp_rbf_ard": "P", "gek": "*"}
     nf = len(functions)
-    fig, axes = plt.subplots(2, nf, figsize=(3.6 * nf, 7), squeeze=False)
+    fig, axes = plt.subplots(2, nf, figsize=(3.2 * nf, 7), squeeze=False)
     for j, f in enumerate(functions):
         ax, bx = axes[0, j], axes[1, j]
         for m in methods:
@@ -1124,6 +835,8 @@ def main(argv=None):
     sizes = parse_list(args.sizes, int) if args.sizes else (SMOKE_SELECTION["sizes"] if args.smoke else SIZES)
     methods = parse_list(args.methods) if args.methods else METHODS
     repeats = args.repeats or cfg["repeats"]
+    if args.repeats:
+        cfg["rf_repeats"] = args.repeats
     for f in functions:
         if f not in tf.REGISTRY:
             ap.error(f"unknown function {f!r}; known: {', '.join(FUNCTIONS)}")
@@ -1154,7 +867,7 @@ def main(argv=None):
     if not args.no_report:
         # the document always covers the full configuration's grid (all cached cells)
         rf = functions if args.smoke else FUNCTIONS
-        rs = sizes if args.smoke else SIZES
+        rs = sizes if args.smoke else SIZES + [3200]
         write_report(cfg, cache, rf, rs, methods if args.smoke else METHODS, repeats if args.smoke else cfg["repeats"],
                      doc, fig, command, smoke=args.smoke)
         print(f"wrote {doc} and {fig}")

@@ -62,6 +62,9 @@ wing_weight (d = 10): weight of a light aircraft wing, lb.
     0.9 tan(Lambda) times the term).
 
 single_index_100 (d = 100): see `SingleIndex`.
+
+friedman1 (d = 10), rosenbrock (d = 6), two_index_50 (d = 50): see `Friedman1`, `Rosenbrock`,
+`TwoIndex` (the last with a non-axis-aligned two-dimensional active subspace).
     x ~ U[-1, 1]^100, t = w . x with w = sqrt(3) theta / |theta|, theta_i = sin(i + 1) (i = 0..99),
     f = tanh(2 t), grad f = 2 (1 - tanh(2t)^2) w.
 """
@@ -69,7 +72,8 @@ import math
 
 import numpy as np
 
-__all__ = ["BenchFunction", "Borehole", "OTLCircuit", "Piston", "WingWeight", "SingleIndex", "REGISTRY",
+__all__ = ["BenchFunction", "Borehole", "OTLCircuit", "Piston", "WingWeight", "SingleIndex", "Friedman1", "Rosenbrock",
+           "TwoIndex", "REGISTRY",
            "get"]
 
 
@@ -381,7 +385,94 @@ class SingleIndex(BenchFunction):
         return (self.scale * (1.0 - th ** 2))[:, None] * self.w[None, :]
 
 
-REGISTRY = {fn.name: fn for fn in (Borehole(), OTLCircuit(), Piston(), WingWeight(), SingleIndex(100))}
+class Friedman1(BenchFunction):
+    """Friedman #1 (d = 10; Friedman 1991, noise-free) on [0, 1]^10:
+
+        f = 10 sin(pi x1 x2) + 20 (x3 - 1/2)^2 + 10 x4 + 5 x5,
+
+    inputs x6..x10 are inert: gradient data show it at once (their derivatives are exactly 0)."""
+
+    name = "friedman1"
+    units = "1"
+
+    def __init__(self):
+        self.input_names = tuple(f"x{i + 1}" for i in range(10))
+        self.lower, self.upper = np.zeros(10), np.ones(10)
+
+    def _f(self, X):
+        return (10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2 + 10 * X[:, 3]
+                + 5 * X[:, 4])
+
+    def _grad(self, X):
+        G = np.zeros_like(X)
+        c = 10 * np.pi * np.cos(np.pi * X[:, 0] * X[:, 1])
+        G[:, 0], G[:, 1] = c * X[:, 1], c * X[:, 0]
+        G[:, 2] = 40 * (X[:, 2] - 0.5)
+        G[:, 3], G[:, 4] = 10.0, 5.0
+        return G
+
+
+class Rosenbrock(BenchFunction):
+    """Rosenbrock function (d = 6) on [-2.048, 2.048]^6:
+
+        f = sum_{i=1}^{d-1} 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2,
+
+    a quartic polynomial with a curved valley; values span five orders of magnitude on the box."""
+
+    name = "rosenbrock"
+    units = "1"
+
+    def __init__(self, d=6):
+        self.input_names = tuple(f"x{i + 1}" for i in range(d))
+        self.lower, self.upper = np.full(d, -2.048), np.full(d, 2.048)
+
+    def _f(self, X):
+        x, xn = X[:, :-1], X[:, 1:]
+        return np.sum(100 * (xn - x ** 2) ** 2 + (1 - x) ** 2, axis=1)
+
+    def _grad(self, X):
+        x, xn = X[:, :-1], X[:, 1:]
+        G = np.zeros_like(X)
+        G[:, :-1] += -400 * x * (xn - x ** 2) - 2 * (1 - x)
+        G[:, 1:] += 200 * (xn - x ** 2)
+        return G
+
+
+class TwoIndex(BenchFunction):
+    """A two-index function in d dimensions (default d = 50) on U[-1, 1]^d whose active subspace is
+    not aligned with any axis:
+
+        t1 = w1 . x,  t2 = w2 . x,  f = sin(2 t1 + t2) + t2^2 / 2,
+        grad f = 2 cos(2 t1 + t2) w1 + (cos(2 t1 + t2) + t2) w2,
+
+    w1, w2 orthogonal with |w| = sqrt(3) (so t1, t2 have variance 1), from theta1_i = sin(i + 1) and
+    theta2_i = cos(2 (i + 1)) by Gram-Schmidt: dense, mixed-sign, in closed form."""
+
+    units = "1"
+
+    def __init__(self, d=50):
+        self.name = f"two_index_{d}"
+        self.input_names = tuple(f"x{i + 1}" for i in range(d))
+        self.lower, self.upper = -np.ones(d), np.ones(d)
+        i = np.arange(1, d + 1, dtype=float)
+        a, b = np.sin(i), np.cos(2 * i)
+        a = a / np.linalg.norm(a)
+        b = b - (b @ a) * a
+        b = b / np.linalg.norm(b)
+        self.w1, self.w2 = math.sqrt(3.0) * a, math.sqrt(3.0) * b
+
+    def _f(self, X):
+        t1, t2 = X @ self.w1, X @ self.w2
+        return np.sin(2 * t1 + t2) + 0.5 * t2 ** 2
+
+    def _grad(self, X):
+        t1, t2 = X @ self.w1, X @ self.w2
+        c = np.cos(2 * t1 + t2)
+        return (2 * c)[:, None] * self.w1[None, :] + (c + t2)[:, None] * self.w2[None, :]
+
+
+REGISTRY = {fn.name: fn for fn in (Borehole(), OTLCircuit(), Piston(), WingWeight(), SingleIndex(100), Friedman1(),
+                                   Rosenbrock(), TwoIndex(50))}
 
 
 def get(name):

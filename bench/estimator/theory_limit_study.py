@@ -110,8 +110,9 @@ def draw(cfg, d, seed):
 
 def estimator(cfg, seed, directions, lam, beta):
     from sobolev_rf import SobolevRandomFeaturesRegressor
-    kw = dict(n_features=cfg["p"], activation="tanh", standardize=False, fit_intercept=False, random_state=seed,
-              lam=float(lam))
+    # docs/model.md's model: tanh features without phases, the isotropic law theta / sqrt(d)
+    kw = dict(n_features=cfg["p"], features="tanh", bias=False, metric="isotropic", scale=1.0, standardize=False,
+              fit_intercept=False, check_gradients=False, random_state=seed, lam=float(lam))
     if directions is None:
         return SobolevRandomFeaturesRegressor(k=0, **kw)
     return SobolevRandomFeaturesRegressor(directions=directions, k=(1 if directions == "random" else None),

@@ -27,20 +27,23 @@ __version__ = _core.__version__
 __all__ = ["__version__", "Model", "SolverOptions", "OptimizeOptions", "CompareOptions", "SimulationOptions",
            "ValidationOptions", "TheoryResult", "Optimum", "Comparison", "Simulation", "Validation", "MergedShards",
            "Estimate", "theory", "curve", "optimize", "compare", "simulate", "validate", "merge", "figure",
-           "keywords", "SobolevRandomFeaturesRegressor"]
+           "keywords", "SobolevRandomFeaturesRegressor", "SobolevRandomFeaturesRegressorCV", "advise"]
+
+
+_ESTIMATOR_NAMES = ("SobolevRandomFeaturesRegressor", "SobolevRandomFeaturesRegressorCV", "advise")
 
 
 def __getattr__(name):
     # The estimator imports scikit-learn (about a second): only when it is asked for.
-    if name in ("SobolevRandomFeaturesRegressor", "estimator"):
+    if name in _ESTIMATOR_NAMES or name == "estimator":
         import importlib
 
         estimator = importlib.import_module(".estimator", __name__)
         if name == "estimator":
             return estimator
-        return estimator.SobolevRandomFeaturesRegressor
+        return getattr(estimator, name)
     raise AttributeError(f"module 'sobolev_rf' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted(set(globals()) | {"SobolevRandomFeaturesRegressor", "estimator"})
+    return sorted(set(globals()) | set(_ESTIMATOR_NAMES) | {"estimator"})

@@ -9,6 +9,7 @@
 
 #include <sobolev_rf/model/activation.hpp>
 #include <sobolev_rf/model/invalid_parameter.hpp>
+#include <sobolev_rf/numerics/hadamard_gram.hpp>
 #include <sobolev_rf/simulation/random_features_fit.hpp>
 
 namespace py = pybind11;
@@ -77,9 +78,68 @@ std::vector<std::pair<std::string, bool>> activations() {
   return out;
 }
 
+// sigma(H) and sigma'(H) of the registry's activation, entry by entry (the features with phases
+// are sigma(Z Omega + b): the product is numpy's, the activation the model's own).
+std::pair<MatrixXd, MatrixXd> apply_activation(const MatrixXd& H, const std::string& name, bool derivative) {
+  const model::Activation& a = model::activation(name);
+  MatrixXd values(H.rows(), H.cols()), slopes(derivative ? H.rows() : 0, derivative ? H.cols() : 0);
+  for (Eigen::Index j = 0; j < H.cols(); ++j)
+    for (Eigen::Index i = 0; i < H.rows(); ++i) values(i, j) = a.value(H(i, j));
+  if (derivative)
+    for (Eigen::Index j = 0; j < H.cols(); ++j)
+      for (Eigen::Index i = 0; i < H.rows(); ++i) slopes(i, j) = a.derivative(H(i, j));
+  return {std::move(values), std::move(slopes)};
+}
+
+using ConstRef = Eigen::Ref<const MatrixXd>;
+
 }  // namespace
 
 void bind_estimator(py::module_& m) {
+  m.def(
+      "hadamard_gram",
+      [](const ConstRef& S, const ConstRef& K, double weight, int threads) {
+        MatrixXd out = MatrixXd::Zero(S.cols(), S.cols());
+        without_gil([&] {
+          try {
+            numerics::add_hadamard_gram(S, K, weight, out, threads);
+          } catch (const std::invalid_argument& e) {
+            throw model::InvalidParameter("K", e.what());
+          }
+        });
+        return out;
+      },
+      py::arg("S"), py::arg("K"), py::arg("weight") = 1.0, py::arg("threads") = 1,
+      "weight * K o (S^T S) (numerics/hadamard_gram.hpp): the Gram of the derivative rows without stacking them; "
+      "threads do not change the result.");
+  m.def(
+      "hadamard_rhs",
+      [](const ConstRef& S, const ConstRef& Omega, const ConstRef& G, double weight, int threads) {
+        VectorXd out = VectorXd::Zero(S.cols());
+        without_gil([&] {
+          try {
+            numerics::add_hadamard_rhs(S, Omega, G, weight, out, threads);
+          } catch (const std::invalid_argument& e) {
+            throw model::InvalidParameter("gradients", e.what());
+          }
+        });
+        return out;
+      },
+      py::arg("S"), py::arg("Omega"), py::arg("G"), py::arg("weight") = 1.0, py::arg("threads") = 1,
+      "weight * sum_i s_i o (Omega g_i) (numerics/hadamard_gram.hpp).");
+  m.def(
+      "rf_activation",
+      [](const MatrixXd& H, const std::string& activation, bool derivative) {
+        return without_gil([&] {
+          try {
+            return apply_activation(H, activation, derivative);
+          } catch (const std::invalid_argument& e) {
+            throw model::InvalidParameter("activation", e.what());
+          }
+        });
+      },
+      py::arg("H"), py::arg("activation"), py::arg("derivative") = true,
+      "(sigma(H), sigma'(H)) entry by entry for an activation of the registry (sigma' empty without derivative).");
   m.def("rf_fit", &fit, py::arg("X"), py::arg("y"), py::arg("gradients"), py::arg("theta"), py::arg("directions"),
         py::arg("activation"), py::arg("lam"), py::arg("beta"), py::arg("fit_intercept"), py::arg("solve") = "auto",
         py::arg("threads") = 0, py::arg("batch_rows") = 0,

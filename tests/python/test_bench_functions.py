@@ -73,7 +73,8 @@ def test_shapes_sampler_and_box(name):
 
 def test_dimensions():
     assert {name: fn.d for name, fn in bf.REGISTRY.items()} == {
-        "borehole": 8, "otl_circuit": 6, "piston": 7, "wing_weight": 10, "single_index_100": 100}
+        "borehole": 8, "otl_circuit": 6, "piston": 7, "wing_weight": 10, "single_index_100": 100, "friedman1": 10,
+        "rosenbrock": 6, "two_index_50": 50}
 
 
 # Scalar transcriptions of the published formulas, written independently of the vectorised code
