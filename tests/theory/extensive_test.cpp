@@ -55,7 +55,7 @@ double mp_integral(double y, F f) {
     return f(c) * mp.density(c) * 2.0 * (b - a) * s * std::cos(t);
   };
   double err = 0;
-  const double cont = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(g, 0.0, M_PI / 2, 20, 1e-15, &err);
+  const double cont = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(g, 0.0, M_PI / 2, 12, 1e-14, &err);
   return cont + mp.atom_at_zero() * f(0.0);
 }
 
