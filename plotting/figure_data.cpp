@@ -41,7 +41,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 // The model at sweep value x of a theory curve (or of its markers).
 model::ModelParams point_params(const model::ModelParams& base, const CurveSpec& c, double x) {
   model::ModelParams p = base;
-  model::set_model_parameter(p, c.sweep_name, x);
+  if (c.sweep_name != "d") model::set_model_parameter(p, c.sweep_name, x);  // d: a request field, not the model's
   if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;  // d/p = (d/n)(n/p)
   p.alpha *= c.sample_factor;
   return p;
@@ -196,6 +196,8 @@ class FigureComputer {
           r.sketch_scale = model::SketchScale::kUnit;
           r.d = c.unit_sketch_d;
         }
+        if (c.finite_d > 0) r.d = c.finite_d;                        // the finite-d theory at one d [S.15]
+        if (c.sweep_name == "d") r.d = c.limit ? 0.0 : x;            // ... at each d, or the limit's asymptote
         sol = theory::solve(r, state).solution;
         if (sol.result.summary.converged()) state = sol.state;
       }
@@ -234,7 +236,8 @@ class FigureComputer {
         advance(m.options.seeds);
         continue;
       }
-      const simulation::SimulationOptions& o = m.options;
+      simulation::SimulationOptions o = m.options;
+      if (c.sweep_name == "d") o.p = static_cast<int>(std::lround(x / p.gamma));  // d = round(gamma p) ~ x
       const simulation::SimulationResult& r = simulate_cached(p, o);
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),

@@ -5,6 +5,7 @@
 #include <sobolev_rf/theory/informed.hpp>
 #include <sobolev_rf/theory/sensitivities.hpp>
 #include <sobolev_rf/theory/sketch_scale.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::theory {
 
@@ -19,8 +20,11 @@ namespace {
 TheoryVariant variant_of(const TheoryRequest& r) {
   if (r.sketch_scale == model::SketchScale::kUnit) return TheoryVariant::kUnitSketch;
   if (r.model.has_informed() && r.d != 0) return TheoryVariant::kInformedFiniteD;
+  if (r.model.structured() && r.d != 0) return TheoryVariant::kStructuredFiniteD;  // [S.15]
   return TheoryVariant::kLimit;
 }
+
+FiniteDOptions finite_d_options(const TheoryRequest& r) { return {r.d, r.teacher_draws, r.teacher_seed}; }
 
 [[noreturn]] void bad_d(double d, const std::string& rule) {
   std::ostringstream os;
@@ -48,6 +52,10 @@ void add_sensitivities(const TheoryRequest& request, TheoryAnswer& a) {
       s = Sensitivities{};
       s.message = "sensitivities are not available for the finite-d version of an informed direction";
       break;
+    case TheoryVariant::kStructuredFiniteD:
+      s = structured_finite_d_sensitivities(a.solved, finite_d_options(request), request.solver, request.varpi_average,
+                                            a.solution);
+      break;
   }
 }
 
@@ -58,6 +66,7 @@ const char* to_string(TheoryVariant v) {
     case TheoryVariant::kLimit: return "limit";
     case TheoryVariant::kUnitSketch: return "unit-sketch";
     case TheoryVariant::kInformedFiniteD: return "finite-d";
+    case TheoryVariant::kStructuredFiniteD: return "finite-d";
   }
   return "?";
 }
@@ -78,10 +87,17 @@ void TheoryRequest::validate() const {
       if (varpi_average)
         throw model::InvalidParameter("varpi_average", "varpi_average: not with an {informed} direction at a finite {d}");
       break;
+    case TheoryVariant::kStructuredFiniteD: finite_d_options(*this).validate(); break;
     case TheoryVariant::kLimit:
-      if (d != 0) bad_d(d, "only with {sketch_scale} = unit or an {informed} direction (0: the limit)");
+      if (d != 0)
+        bad_d(d, "only with {sketch_scale} = unit, an {informed} direction (k = 0) or a structured {spectrum} (0: the "
+                 "limit)");
       break;
   }
+  if (teacher_draws != 0 && variant_of(*this) != TheoryVariant::kStructuredFiniteD)
+    throw model::InvalidParameter("teacher_draws", "teacher_draws = " + std::to_string(teacher_draws) +
+                                                       ": only for the finite-d theory of a structured {spectrum} "
+                                                       "(with {d})");
 }
 
 TheoryAnswer solve(const TheoryRequest& request, const SaddlePointState& warm) {
@@ -106,7 +122,16 @@ TheoryAnswer solve(const TheoryRequest& request, const SaddlePointState& warm) {
       r.varpi_law = {r.errors, model::Errors{}};  // k = 0: no law over a sketch
       break;
     }
+    case TheoryVariant::kStructuredFiniteD:
+      a.solved = a.model;
+      a.solution = solve_structured_finite_d(a.model, finite_d_options(request), request.solver, request.varpi_average, warm);
+      break;
   }
+  // Every structured answer: the regime index and the distance of the limit from the finite-d theory [S.15].
+  if (a.model.structured())
+    a.solution.result.finite_size =
+        estimate_finite_size(a.solved, request.solver, request.varpi_average, a.solution,
+                             a.variant == TheoryVariant::kStructuredFiniteD ? request.d : 0.0);
   if (request.sensitivities) add_sensitivities(request, a);
   return a;
 }
@@ -120,8 +145,12 @@ const std::vector<model::Field<TheoryRequest>>& theory_request_table() {
                     {{"normal", model::SketchScale::kNormal}, {"unit", model::SketchScale::kUnit}},
                     "normal: V ~ N(0, I); unit: V ~ N(0, I/d) at a finite d (solved as beta/d, d Delta_g)"),
       model::real("d", &R::d,
-                  "input dimension for sketch_scale = unit, or for an informed direction's finite-d version (k = 0); "
-                  "0: the limit"),
+                  "input dimension for sketch_scale = unit, an informed direction's finite-d version (k = 0), or the "
+                  "finite-d theory of a structured spectrum; 0: the limit"),
+      model::integer("teacher_draws", &R::teacher_draws,
+                     "finite-d structured theory: 0, the exact average over the teacher's directions (draws only where "
+                     "none exists); N, the mean over N seeded teacher draws with standard errors"),
+      model::integer("teacher_seed", &R::teacher_seed, "the seed of the teacher draws (teacher_draws)"),
       model::boolean("sensitivities", &R::sensitivities,
                      "also d(error)/d(lambda) and d(error)/d(beta), by the implicit function theorem at the solution"),
   };

@@ -336,7 +336,9 @@ SaddlePointSolution solve_saddle_point(const model::ModelParams& params, const S
   options.validate();
   validate_theory_model(params, options);
   // varpi = V^T theta0 ~ N(0, tau^2 I_k) over sketches, tau^2 = lim |theta0|^2 [S.8].
-  const double tau2 = params.structured() ? model::spectral_law(params.spectrum, params.alignment)->tau2 : 1.0;
+  const double tau2 = !params.structured()  ? 1.0
+                      : options.spectral_law ? options.spectral_law->tau2  // the finite-d law [S.15]
+                                             : model::spectral_law(params.spectrum, params.alignment)->tau2;
   SaddlePointSolution out = params.k > 0 && params.beta == 0.0 ? solve_unpinned_sketch(params, options, warm)
                                                                : solve_pinned(params, options, warm);
   out.result.varpi_law.tau2 = tau2;
