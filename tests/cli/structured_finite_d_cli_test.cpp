@@ -34,7 +34,7 @@ TEST_CASE("structured finite-d cli: theory --d D answers with the finite-d versi
   const Run lim = run_exe("theory " + kNear + "--format json");
   REQUIRE(lim.status == 0);
   const auto l = nlohmann::json::parse(lim.out);
-  CHECK(l.find("finite_d") == l.end());
+  CHECK_FALSE(l.contains("finite_d"));
   const double c = std::fabs(j["gen_grad"].get<double>() / l["gen_grad"].get<double>() - 1);
   CHECK(l["finite_size"]["correction"].get<double>() == doctest::Approx(c).epsilon(1e-9));
 }
@@ -51,7 +51,7 @@ TEST_CASE("structured finite-d cli: the warning is one stderr line exactly where
   CHECK(far.err.empty());
   // Isotropic inputs carry no estimate and no warning.
   const Run iso = run_exe("theory --format json");
-  CHECK(nlohmann::json::parse(iso.out).find("finite_size") == nlohmann::json::parse(iso.out).end());
+  CHECK_FALSE(nlohmann::json::parse(iso.out).contains("finite_size"));
   CHECK(iso.err.empty());
   // A curve warns once, with its count.
   const Run curve = run_exe("curve " + kNear + "--sweep lambda=1e-3:1e-1:5:log");
@@ -65,7 +65,7 @@ TEST_CASE("structured finite-d cli: --d with isotropic inputs is a unit sketch o
   // The unit sketch and the informed direction's finite-d version answer as before (no finite_d key).
   const Run unit = run_exe("theory --k 1 --varpi 1 --sketch-scale unit --d 640 --format json");
   REQUIRE(unit.status == 0);
-  CHECK(nlohmann::json::parse(unit.out).find("finite_d") == nlohmann::json::parse(unit.out).end());
+  CHECK_FALSE(nlohmann::json::parse(unit.out).contains("finite_d"));
   const Run inf = run_exe("theory --informed oracle --d 640 --format json");
   REQUIRE(inf.status == 0);
   CHECK(nlohmann::json::parse(inf.out)["informed_version"] == "finite-d");
