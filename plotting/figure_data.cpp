@@ -83,8 +83,10 @@ std::string gain_key(const CurveSpec& c) {
                            fmt::join(c.y_values, ";"), c.lambda_min, c.lambda_max, c.varpi_average, c.optimise);
 }
 
-std::string marker_note(const simulation::SimulationOptions& o) {
-  return fmt::format("p = {}, {} seed{}", o.p, o.seeds, o.seeds == 1 ? "" : "s");
+std::string marker_note(const CurveSpec& c) {
+  const simulation::SimulationOptions& o = c.markers->options;
+  const std::string p = c.sweep_name == "d" ? "p = d/γ" : fmt::format("p = {}", o.p);  // x = d: p follows d
+  return fmt::format("{}, {} seed{}", p, o.seeds, o.seeds == 1 ? "" : "s");
 }
 
 class FigureComputer {
@@ -112,7 +114,7 @@ class FigureComputer {
         if (c.kind == CurveKind::kLegendreTarget) f.markers = stem + ".markers.csv";
         if (wants_markers(c)) {
           f.markers = stem + ".markers.csv";
-          f.markers_note = marker_note(c.markers->options);
+          f.markers_note = marker_note(c);
           if (c.kind == CurveKind::kTheory) theory_markers(c, f.markers);
           else varpi_law_markers(c, f.markers);
         }

@@ -128,12 +128,16 @@ TheoryAnswer solve(const TheoryRequest& request, const SaddlePointState& warm) {
       break;
   }
   // Every structured answer: the regime index and the distance of the limit from the finite-d theory [S.15].
-  if (a.model.structured())
-    a.solution.result.finite_size =
-        estimate_finite_size(a.solved, request.solver, request.varpi_average, a.solution,
-                             a.variant == TheoryVariant::kStructuredFiniteD ? request.d : 0.0);
+  if (request.finite_size_estimate) attach_finite_size_estimate(request, a);
   if (request.sensitivities) add_sensitivities(request, a);
   return a;
+}
+
+void attach_finite_size_estimate(const TheoryRequest& request, TheoryAnswer& a) {
+  if (!a.model.structured()) return;
+  a.solution.result.finite_size =
+      estimate_finite_size(a.solved, request.solver, request.varpi_average, a.solution,
+                           a.variant == TheoryVariant::kStructuredFiniteD ? request.d : 0.0);
 }
 
 const std::vector<model::Field<TheoryRequest>>& theory_request_table() {

@@ -34,6 +34,10 @@ struct TheoryRequest {
   unsigned long long teacher_seed = 1;
   // Also d(error)/d(lambda) and d(error)/d(beta) at the solution (sensitivities.hpp).
   bool sensitivities = false;
+  // Structured inputs: attach the finite-size estimate of [S.15] (TheoryResult::finite_size; it solves
+  // the other side, the finite-d theory at d = 1000 or the limit). Not a field of the table: a search
+  // (studies/optimize.cpp) turns it off for its trial points and attaches it to its answer.
+  bool finite_size_estimate = true;
   // Throws model::InvalidParameter naming the field (of the model or of this struct).
   void validate() const;
 };
@@ -56,6 +60,9 @@ struct TheoryAnswer {
 // Validates and answers `request`; `warm` is the state of a neighbouring point (a curve). Never
 // throws for non-convergence (the summary says so).
 TheoryAnswer solve(const TheoryRequest& request, const SaddlePointState& warm = {});
+
+// Sets answer.solution.result.finite_size for a structured model (docs/theory/structured.md [S.15]).
+void attach_finite_size_estimate(const TheoryRequest& request, TheoryAnswer& answer);
 
 // The request's own fields (varpi_average, sketch_scale, d, teacher_draws, teacher_seed, sensitivities) as a field table: CLI flags, Python
 // keywords and JSON keys.

@@ -240,3 +240,33 @@ TEST_CASE("finite-d: --d dispatch: isotropic inputs keep their finite-d versions
   inf.d = 640;
   CHECK(field_of([&] { inf.validate(); }) == "d");
 }
+
+TEST_CASE("finite-d: sensitivities in lambda and beta equal central finite differences (errors at varpi and the law's mean)") {
+  TheoryRequest r;
+  r.model = near_edge(1);
+  r.d = 400;
+  r.sensitivities = true;
+  for (bool average : {false, true}) {
+    r.varpi_average = average;
+    const TheoryAnswer a = solve(r);
+    REQUIRE(a.solution.result.sensitivities.computed);
+    auto value = [&](double lambda, double beta) {
+      TheoryRequest q = r;
+      q.sensitivities = false;
+      q.model.lambda = lambda, q.model.beta = beta;
+      const TheoryResult t = solve(q).solution.result;
+      return average ? t.varpi_law.A0.gen_f + t.varpi_law.tau2 * t.varpi_law.A2.gen_f : t.errors.gen_f;
+    };
+    const double l = r.model.lambda, b = r.model.beta, hl = 1e-4 * l, hb = 1e-4 * b;
+    const double fd_l = (8 * (value(l + hl, b) - value(l - hl, b)) - (value(l + 2 * hl, b) - value(l - 2 * hl, b))) / (12 * hl);
+    const double fd_b = (8 * (value(l, b + hb) - value(l, b - hb)) - (value(l, b + 2 * hb) - value(l, b - 2 * hb))) / (12 * hb);
+    const Sensitivities& s = a.solution.result.sensitivities;
+    const double dl = average ? s.d_lambda_law.A0.gen_f + a.solution.result.varpi_law.tau2 * s.d_lambda_law.A2.gen_f
+                              : s.d_lambda.gen_f;
+    const double db = average ? s.d_beta_law.A0.gen_f + a.solution.result.varpi_law.tau2 * s.d_beta_law.A2.gen_f
+                              : s.d_beta.gen_f;
+    INFO("varpi_average " << average << ": d/dlambda " << dl << " vs " << fd_l << ", d/dbeta " << db << " vs " << fd_b);
+    CHECK(dl == doctest::Approx(fd_l).epsilon(1e-6));
+    CHECK(db == doctest::Approx(fd_b).epsilon(1e-6));
+  }
+}
