@@ -211,13 +211,25 @@ double regime_index(const model::ModelParams& p) {
   return kNaN;
 }
 
+namespace {
+
+// Where a limit answer's estimate is made: d = 1000, or for a file of more values all of them (its values
+// as given; fewer would be the file's first ones only, model::finite_spectrum).
+double estimate_d(const model::ModelParams& p) {
+  const model::Spectrum s = model::parse_spectrum(p.spectrum);
+  const double listed = s.family == model::SpectrumFamily::kFile ? static_cast<double>(s.values->size()) : 0.0;
+  return std::max(kFiniteSizeEstimateD, listed);
+}
+
+}  // namespace
+
 FiniteSizeEstimate estimate_finite_size(const model::ModelParams& p, const SaddlePointOptions& solver,
                                         bool varpi_average, const SaddlePointSolution& answer, double d) {
   FiniteSizeEstimate e;
   if (!p.structured()) return e;
   e.applies = true;
   e.regime_index = regime_index(p);
-  e.d = d > 0 ? d : kFiniteSizeEstimateD;
+  e.d = d > 0 ? d : estimate_d(p);
   e.of_limit = d <= 0;
   if (p.has_informed()) {
     e.message = "no finite-d theory with an informed direction (docs/theory/structured.md [S.15])";

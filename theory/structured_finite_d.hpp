@@ -22,7 +22,8 @@
 
 namespace srf::theory {
 
-// Where the finite-size estimate of a limit answer is made, and the correction above which the CLI
+// Where the finite-size estimate of a limit answer is made (a file spectrum of more values: all of them),
+// and the correction above which the CLI
 // and Python warn that the limit does not describe the model (and suggest --d).
 inline constexpr double kFiniteSizeEstimateD = 1000;
 inline constexpr double kFiniteSizeWarning = 0.05;
@@ -62,7 +63,8 @@ double regime_index(const model::ModelParams& params);
 
 // The estimate of a structured answer `answer` of `params` (the model solved): the limit's (d = 0) or
 // the finite-d theory's at d. The other side is solved here (exact averages, warm-started from
-// `answer`): the finite-d theory at kFiniteSizeEstimateD, or the limit. With an informed direction
+// `answer`): the finite-d theory at kFiniteSizeEstimateD (a file: at least its number of values), or
+// the limit. With an informed direction
 // there is no finite-d theory: the index only, and a message.
 FiniteSizeEstimate estimate_finite_size(const model::ModelParams& params, const SaddlePointOptions& solver,
                                         bool varpi_average, const SaddlePointSolution& answer, double d);

@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -216,6 +219,18 @@ TEST_CASE("finite-d: the finite-size estimate and its warning, on both sides of 
   // Isotropic inputs carry none.
   TheoryRequest iso;
   CHECK_FALSE(solve(iso).solution.result.finite_size.applies);
+  // A file of 2000 values: the estimate is made at d = 2000 (the file as given), a bounded spectrum's index 0.
+  const std::string path = std::filesystem::temp_directory_path() / ("srf_fd_" + std::to_string(::getpid()) + ".txt");
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 2000; ++i) out << 1.0 + (i % 7) << "\n";
+  }
+  TheoryRequest file = far;
+  file.model.spectrum = "file:" + path;
+  const FiniteSizeEstimate g = solve(file).solution.result.finite_size;
+  std::filesystem::remove(path);
+  CHECK(g.d == 2000);
+  CHECK(g.regime_index == 0);
 }
 
 TEST_CASE("finite-d: --d dispatch: isotropic inputs keep their finite-d versions or reject d; bad d and teacher_draws name their field") {
