@@ -204,7 +204,8 @@ double regime_index(const model::ModelParams& p) {
   const model::Spectrum s = model::parse_spectrum(p.spectrum);
   switch (s.family) {
     case model::SpectrumFamily::kIsotropic: return kNaN;
-    case model::SpectrumFamily::kPowerLaw: return s.a * (p.alignment + 1.0);
+    // b < -1: s^(b+1) is bounded (s >= 1 - a > 0), the teacher's weights O(1/d): no edge near.
+    case model::SpectrumFamily::kPowerLaw: return std::max(0.0, s.a * (p.alignment + 1.0));
     case model::SpectrumFamily::kTwoLevel:
     case model::SpectrumFamily::kFile: return 0.0;  // bounded: the largest teacher weight is O(1/d)
   }

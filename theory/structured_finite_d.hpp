@@ -58,7 +58,8 @@ Sensitivities structured_finite_d_sensitivities(const model::ModelParams& params
                                                 const SaddlePointOptions& solver, bool varpi_average,
                                                 const SaddlePointSolution& solution);
 
-// a (b + 1) for powerlaw:a, 0 for a bounded spectrum (twolevel, file), NaN for isotropic inputs.
+// a (b + 1) for powerlaw:a (0 when b < -1: s^(b+1) is then bounded), 0 for a bounded spectrum (twolevel,
+// file), NaN for isotropic inputs.
 double regime_index(const model::ModelParams& params);
 
 // The estimate of a structured answer `answer` of `params` (the model solved): the limit's (d = 0) or

@@ -65,7 +65,7 @@ struct TeacherAverage {
 struct FiniteSizeEstimate {
   bool applies = false;     // structured inputs (a spectrum other than isotropic)
   bool of_limit = false;    // the answer is the limit's (estimated at d = 1000); false: the finite-d theory's
-  // a(b + 1) for powerlaw:a, 0 for a bounded spectrum (twolevel, file): the largest teacher weight
+  // a(b + 1) for powerlaw:a (0 for b < -1), 0 for a bounded spectrum (twolevel, file): the largest teacher weight
   // scales like d^-(1 - index), the limit exists for index < 1 and is approached like d^-(1 - index).
   double regime_index = std::numeric_limits<double>::quiet_NaN();
   double d = std::numeric_limits<double>::quiet_NaN();           // the request's d, or 1000

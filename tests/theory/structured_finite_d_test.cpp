@@ -231,6 +231,9 @@ TEST_CASE("finite-d: the finite-size estimate and its warning, on both sides of 
   std::filesystem::remove(path);
   CHECK(g.d == 2000);
   CHECK(g.regime_index == 0);
+  ModelParams low = far.model;
+  low.alignment = -1.5;  // the teacher in the weakest directions: s^(b+1) bounded, index 0
+  CHECK(regime_index(low) == 0);
 }
 
 TEST_CASE("finite-d: --d dispatch: isotropic inputs keep their finite-d versions or reject d; bad d and teacher_draws name their field") {
