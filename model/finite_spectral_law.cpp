@@ -224,7 +224,8 @@ FiniteSpectralLaws finite_spectral_laws(const std::vector<double>& values, doubl
   if (compress && raw.s.size() > kCompressAbove) {
     const Atoms a = compressed(raw, b);
     L.s = a.s, L.multiplicity = a.m;
-    L.raw_s = std::move(raw.s), L.raw_multiplicity = std::move(raw.m);
+    L.drawable = raw.s.size() <= kMaxDrawnAtoms;  // beyond: not kept (memory), no draws
+    if (L.drawable) L.raw_s = std::move(raw.s), L.raw_multiplicity = std::move(raw.m);
   } else {
     L.s = std::move(raw.s), L.multiplicity = std::move(raw.m);
   }
@@ -301,6 +302,9 @@ std::shared_ptr<const FiniteSpectralLaws> finite_spectral_laws(const std::string
 
 SpectralLaw drawn_teacher_law(const FiniteSpectralLaws& L, std::mt19937_64& rng) {
   // A draw is not smooth in s: it lives on the distinct eigenvalues themselves, not on a compressed rule.
+  if (!L.drawable)
+    throw InvalidParameter("teacher_draws", fmt::format("teacher_draws: a teacher draw needs at most {} distinct "
+                                                        "eigenvalues, not those of d = {}", kMaxDrawnAtoms, L.d));
   const bool raw = !L.raw_s.empty();
   const std::vector<double>& s = raw ? L.raw_s : L.s;
   const std::vector<double>& m = raw ? L.raw_multiplicity : L.multiplicity;

@@ -10,6 +10,7 @@
 // E[|theta0|^2 pi_r] / E|theta0|^2 of the mean over the sketch (S15.5). These replace the limit's
 // teacher law mu_t (s^(b+1) mu / E s^(b+1)) in a SpectralLaw whose atoms are the d eigenvalues
 // themselves (equal ones merged): the deterministic equivalent at the finite spectrum.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -22,6 +23,8 @@ namespace srf::model {
 
 // The smallest d: the teacher quadrature's tail bound needs Phi(t) ~ t^(-d/2) to decay faster than t^-(5/2).
 inline constexpr long kMinFiniteSpectrumSize = 6;
+// Teacher draws (drawn_teacher_law) keep the distinct eigenvalues: at most this many (memory).
+inline constexpr std::size_t kMaxDrawnAtoms = 1000000;
 
 struct FiniteSpectralLaws {
   long d = 0;
@@ -32,8 +35,10 @@ struct FiniteSpectralLaws {
   // eigenvalues within 10 % of each other (non-integer m_i; the theory's averages err by ~1e-13
   // relative, model/finite_spectral_law.cpp): a file of 10^5 values or d = 10^7 costs a few hundred atoms.
   std::vector<double> s, multiplicity, c, e;
-  // With compressed atoms: the distinct eigenvalues themselves (a teacher draw lives on them).
+  // With compressed atoms: the distinct eigenvalues themselves (a teacher draw lives on them), kept up to
+  // kMaxDrawnAtoms of them; beyond, drawable is false and drawn_teacher_law throws.
   std::vector<double> raw_s, raw_multiplicity;
+  bool drawable = true;
   double log_C = 0;
   // wt_i = E[pi over atom i] (S15.3), tau2 = E|theta0|^2 (S15.4), wv_i = E[theta0^2 over atom i] / tau2.
   std::shared_ptr<const SpectralLaw> averaged;
@@ -53,7 +58,8 @@ FiniteSpectralLaws finite_spectral_laws(const std::vector<double>& values, doubl
 // cache keyed by (spectrum, b, d) (a curve at one d builds its laws once). Thread-safe.
 std::shared_ptr<const FiniteSpectralLaws> finite_spectral_laws(const std::string& spectrum, double b, long d);
 
-// One teacher draw (S15.1): over atom i the sum of m_i squared normals is X_i ~ chi^2(m_i), so
+// One teacher draw (S15.1), on at most kMaxDrawnAtoms distinct eigenvalues (else InvalidParameter naming
+// teacher_draws): over atom i the sum of m_i squared normals is X_i ~ chi^2(m_i), so
 // wt_i = c_i X_i / sum c X, tau2 = |theta0|^2 = sum e_i X_i / sum c X, wv_i = e_i X_i / (tau2 sum c X).
 SpectralLaw drawn_teacher_law(const FiniteSpectralLaws& laws, std::mt19937_64& rng);
 

@@ -36,7 +36,8 @@ struct FiniteDOptions {
   double d = 0;  // the input dimension, a whole number in [kMinFiniteD, kMaxFiniteD]
   // 0: the exact average (quadrature, (S15.3)-(S15.5)) wherever the errors are affine in the
   // teacher's weights, and kDefaultTeacherDraws draws for the rest; N > 0: every error as the mean
-  // over N seeded teacher draws (a check of the exact average), with standard errors.
+  // over N seeded teacher draws (a check of the exact average), with standard errors. Draws need at
+  // most 10^6 distinct eigenvalues (model::kMaxDrawnAtoms; else InvalidParameter naming teacher_draws).
   int teacher_draws = 0;
   unsigned long long teacher_seed = 1;
   // Throws model::InvalidParameter naming d or teacher_draws.
