@@ -12,6 +12,7 @@
 #include <sobolev_rf/cli/model_flags.hpp>
 #include <sobolev_rf/report/research_json.hpp>
 #include <sobolev_rf/studies/training_comparison.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::cli {
 
@@ -100,6 +101,9 @@ void run_compare(const CompareFlags& f) {
   const studies::TrainingComparison c = studies::compare_training(request, o);
   if (f.format == "json") std::cout << report::training_comparison_json(request, o, c).dump(2) << "\n";
   else print_table(request, o, c);
+  // [S.15]: one line, from the Sobolev row (the others share its spectrum and d).
+  if (const std::string w = theory::finite_size_warning(c.sobolev.optimum.answer.solution.result.finite_size); !w.empty())
+    std::cerr << w << "\n";
   if (!c.converged) throw CliError(3, "compare: " + c.verdict);
 }
 

@@ -21,6 +21,7 @@
 #include <sobolev_rf/report/theory_json.hpp>
 #include <sobolev_rf/studies/grid.hpp>
 #include <sobolev_rf/studies/parameter_sweep.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::cli {
 
@@ -78,6 +79,10 @@ void run_curve(const CurveFlags& f) {
   const bool beta_searched = options.optimize && search.over != studies::OptimizeOver::kLambda;
   if (options.optimize) extra = {"lambda_opt", "lambda_on_boundary", "optimum_value"};
   if (beta_searched) extra.insert(extra.end(), {"beta_opt", "beta_on_boundary"});
+  // Structured inputs: the finite-size estimate of every row [S.15].
+  bool structured = false;
+  for (const auto& p : studies::grid_points(base, outer, inner, "--sweep")) structured = structured || p.structured();
+  if (structured) extra.insert(extra.end(), {"regime_index", "finite_size_d", "finite_size_correction"});
   std::ofstream file;
   std::size_t rows_kept = 0;
   bool resumed = false;  // the header is there
@@ -132,18 +137,29 @@ void run_curve(const CurveFlags& f) {
   Progress progress(outer.name.empty() ? "curve " + inner.name : "grid " + outer.name + " x " + inner.name,
                     static_cast<int>(total));
   int written = static_cast<int>(rows_kept * inner.values.size());
+  int warned = 0;  // limit rows whose finite-size correction exceeds kFiniteSizeWarning
+  theory::FiniteSizeEstimate worst;
   const int failed = studies::solve_grid(
       base, outer, inner, options,
       [&](std::size_t, const std::vector<studies::GridPoint>& row) {
         for (const studies::GridPoint& g : row) {
           const theory::TheoryResult& r = g.answer.solution.result;
-          if (!g.optimum) {
-            csv.write_row(g.params, r);
-            continue;
+          std::vector<double> cells;
+          if (g.optimum) {
+            const studies::Optimum& o = *g.optimum;
+            cells = {o.lambda, o.lambda_on_boundary ? 1.0 : 0.0, o.value};
+            if (beta_searched) cells.insert(cells.end(), {o.beta, o.beta_on_boundary ? 1.0 : 0.0});
           }
-          const studies::Optimum& o = *g.optimum;
-          std::vector<double> cells = {o.lambda, o.lambda_on_boundary ? 1.0 : 0.0, o.value};
-          if (beta_searched) cells.insert(cells.end(), {o.beta, o.beta_on_boundary ? 1.0 : 0.0});
+          if (structured) {
+            const theory::FiniteSizeEstimate& e = r.finite_size;
+            const double nan = std::nan("");
+            cells.insert(cells.end(), {e.applies ? e.regime_index : nan, e.applies ? e.d : nan,
+                                       e.applies ? e.correction : nan});
+            if (!theory::finite_size_warning(e).empty()) {
+              ++warned;
+              if (!(e.correction <= worst.correction)) worst = e;
+            }
+          }
           csv.write_row(g.params, r, cells);
         }
         written += static_cast<int>(row.size());
@@ -153,6 +169,9 @@ void run_curve(const CurveFlags& f) {
   if (failed)
     std::cerr << fmt::format("sobolev-rf curve: {} of {} points did not converge (rows flagged converged=0)\n",
                              failed, total);
+  if (warned)  // one line for the whole curve: its largest correction
+    std::cerr << fmt::format("warning (at {} of {} points; the largest):", warned, total)
+              << theory::finite_size_warning(worst).substr(std::string("warning:").size()) << "\n";
 }
 
 void add_curve_command(CLI::App& app) {

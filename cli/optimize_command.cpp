@@ -11,6 +11,7 @@
 #include <sobolev_rf/cli/theory_report.hpp>
 #include <sobolev_rf/report/research_json.hpp>
 #include <sobolev_rf/studies/optimize.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::cli {
 
@@ -45,6 +46,7 @@ void run_optimize(const OptimizeFlags& f) {
     s += fmt::format("{} saddle-point solves\n", best.evaluations);
     std::cout << s << theory_table(best.answer.model, r, request.varpi_average, false);
   }
+  if (const std::string w = theory::finite_size_warning(r.finite_size); !w.empty()) std::cerr << w << "\n";  // [S.15]
   if (!best.converged)
     throw CliError(3, "optimize: no converged saddle point in the range (" + r.summary.message + ")");
 }

@@ -10,6 +10,7 @@
 #include <sobolev_rf/cli/theory_report.hpp>
 #include <sobolev_rf/report/theory_json.hpp>
 #include <sobolev_rf/theory/request.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::cli {
 
@@ -27,6 +28,8 @@ void run_theory(const TheoryFlags& f) {
   const theory::TheoryResult& r = a.solution.result;
   if (f.format == "json") std::cout << report::theory_answer_json(request, a, f.full).dump(2) << "\n";
   else std::cout << theory_table(a.model, r, request.varpi_average, f.full);
+  // Structured inputs near the edge: one line when the limit is far from the finite-d theory [S.15].
+  if (const std::string w = theory::finite_size_warning(r.finite_size); !w.empty()) std::cerr << w << "\n";
   if (!r.summary.converged())
     throw CliError(3, "theory did not converge (" + std::string(numerics::to_string(r.summary.termination)) +
                           "): " + r.summary.message);

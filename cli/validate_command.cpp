@@ -123,8 +123,11 @@ void run_validate(const ValidateArgs& a) {
       const auto pm = [](const simulation::Estimate& e) { return fmt::format("{:.6g} ± {:.2g}", e.mean, e.se); };
       const auto z = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.2f}", x); };
       const bool with_theory = q.verdict != studies::Verdict::kSimulationOnly;
-      std::cout << fmt::format("  {:<9} {:>12} {:>24} {:>7} {:>24} {:>7} {:>7}  {}\n", q.name,
-                               with_theory ? fmt::format("{:.6g}", q.theory) : "-", pm(q.small), z(q.z_small),
+      // The finite-d theory has a value per size (theory at p / at the larger p).
+      const std::string theory = !with_theory ? "-"
+                                 : v.finite_d ? fmt::format("{:.4g}/{:.4g}", q.theory, q.theory_large)
+                                              : fmt::format("{:.6g}", q.theory);
+      std::cout << fmt::format("  {:<9} {:>12} {:>24} {:>7} {:>24} {:>7} {:>7}  {}\n", q.name, theory, pm(q.small), z(q.z_small),
                                pm(q.large), z(q.z_large), with_theory ? (q.gap_shrinks ? "yes" : "no") : "-",
                                studies::to_string(q.verdict));
     }

@@ -108,24 +108,29 @@ Field<S> text(std::string_view name, std::string S::*m, std::string_view descrip
 }
 
 // An enum member spelled by its names array (model/enum_names.hpp), the one place its names are written.
+// The names are copied into the row (a braced list of names is a temporary array).
 template <class S, class E, std::size_t N>
 Field<S> choice(std::string_view name, E S::*m, const EnumName<E> (&names)[N], std::string_view description) {
   Field<S> f{name, FieldType::kChoice, description};
-  for (const auto& n : names) f.choices.emplace_back(n.name);
-  const EnumName<E>* first = names;
-  f.get_text = [m, first](const S& s) {
-    for (std::size_t i = 0; i < N; ++i)
-      if (first[i].value == s.*m) return std::string(first[i].name);
+  std::vector<std::pair<std::string, E>> values;
+  for (const auto& n : names) {
+    f.choices.emplace_back(n.name);
+    values.emplace_back(n.name, n.value);
+  }
+  f.get_text = [m, values](const S& s) {
+    for (const auto& [n, e] : values)
+      if (e == s.*m) return n;
     return std::string("?");
   };
-  f.set_text = [m, first, name](S& s, const std::string& t) {
-    for (std::size_t i = 0; i < N; ++i)
-      if (t == first[i].name) {
-        s.*m = first[i].value;
+  f.set_text = [m, values, name](S& s, const std::string& t) {
+    for (const auto& [n, e] : values)
+      if (t == n) {
+        s.*m = e;
         return;
       }
     std::string known;
-    for (std::size_t i = 0; i < N; ++i) known += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(first[i].name);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      known += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i].first;
     throw InvalidParameter(std::string(name), std::string(name) + " = '" + t + "': must be " + known);
   };
   return f;

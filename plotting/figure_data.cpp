@@ -41,7 +41,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 // The model at sweep value x of a theory curve (or of its markers).
 model::ModelParams point_params(const model::ModelParams& base, const CurveSpec& c, double x) {
   model::ModelParams p = base;
-  model::set_model_parameter(p, c.sweep_name, x);
+  if (c.sweep_name != "d") model::set_model_parameter(p, c.sweep_name, x);  // d: a request field, not the model's
   if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;  // d/p = (d/n)(n/p)
   p.alpha *= c.sample_factor;
   return p;
@@ -83,8 +83,10 @@ std::string gain_key(const CurveSpec& c) {
                            fmt::join(c.y_values, ";"), c.lambda_min, c.lambda_max, c.varpi_average, c.optimise);
 }
 
-std::string marker_note(const simulation::SimulationOptions& o) {
-  return fmt::format("p = {}, {} seed{}", o.p, o.seeds, o.seeds == 1 ? "" : "s");
+std::string marker_note(const CurveSpec& c) {
+  const simulation::SimulationOptions& o = c.markers->options;
+  const std::string p = c.sweep_name == "d" ? "p = d/γ" : fmt::format("p = {}", o.p);  // x = d: p follows d
+  return fmt::format("{}, {} seed{}", p, o.seeds, o.seeds == 1 ? "" : "s");
 }
 
 class FigureComputer {
@@ -112,7 +114,7 @@ class FigureComputer {
         if (c.kind == CurveKind::kLegendreTarget) f.markers = stem + ".markers.csv";
         if (wants_markers(c)) {
           f.markers = stem + ".markers.csv";
-          f.markers_note = marker_note(c.markers->options);
+          f.markers_note = marker_note(c);
           if (c.kind == CurveKind::kTheory) theory_markers(c, f.markers);
           else varpi_law_markers(c, f.markers);
         }
@@ -196,6 +198,8 @@ class FigureComputer {
           r.sketch_scale = model::SketchScale::kUnit;
           r.d = c.unit_sketch_d;
         }
+        if (c.finite_d > 0) r.d = c.finite_d;                        // the finite-d theory at one d [S.15]
+        if (c.sweep_name == "d") r.d = c.limit ? 0.0 : x;            // ... at each d, or the limit's asymptote
         sol = theory::solve(r, state).solution;
         if (sol.result.summary.converged()) state = sol.state;
       }
@@ -234,7 +238,8 @@ class FigureComputer {
         advance(m.options.seeds);
         continue;
       }
-      const simulation::SimulationOptions& o = m.options;
+      simulation::SimulationOptions o = m.options;
+      if (c.sweep_name == "d") o.p = static_cast<int>(std::lround(x / p.gamma));  // d = round(gamma p) ~ x
       const simulation::SimulationResult& r = simulate_cached(p, o);
       std::vector<std::string> cells = concat({num(x)}, param_cells(p));
       cells.insert(cells.end(), {num(c.sample_factor), std::to_string(r.size.p), std::to_string(r.size.n),

@@ -238,11 +238,24 @@ CurveKind parse_kind(const TableReader& t) {
   t.fail("kind", "'" + kind + "' is not one of theory, varpi_law, legendre_error, legendre_interpolant, legendre_target, gradient_gain");
 }
 
+// A sweep of the input dimension, "d=lo:hi:count[:log]" (x = "d"): the finite-d theory of a structured
+// spectrum at each d, rounded to a whole number >= 10 (docs/theory/structured.md [S.15]).
+std::vector<double> finite_d_sweep(const TableReader& t, const std::string& text, const std::string& name) {
+  if (text.rfind("d=", 0) != 0) t.fail("sweep", "'" + text + "' must sweep d: d=lo:hi:count[:log]");
+  std::vector<double> values = studies::parse_sweep(text.substr(2), t.where("sweep") + ": " + name + " key 'sweep'");
+  for (double& v : values) {
+    v = std::round(v);
+    if (!(v >= 10 && v <= 1e8)) t.fail("sweep", "d must lie in [10, 1e8]");
+  }
+  return values;
+}
+
 // The x values of a marker set: `at = [...]` or `sweep = "name=lo:hi:count"`.
 std::vector<double> marker_positions(const TableReader& m, const std::string& x) {
   if (m.has("at") && m.has("sweep")) m.fail("at", "give at or sweep, not both");
   if (auto at = m.numbers("at")) return *at;
   if (auto s = m.string("sweep")) {
+    if (x == "d") return finite_d_sweep(m, *s, m.name());
     const studies::Sweep sweep = studies::parse_sweep_spec(*s, m.where("sweep") + ": " + m.name() + " key 'sweep'");
     if (sweep.name != x) m.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + x + "'");
     return sweep.values;
@@ -337,7 +350,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   switch (c.kind) {
     case CurveKind::kTheory:
       keys.insert(keys.end(), {"sweep", "sample_factor", "d_over_n", "optimal_lambda", "lambda_range", "optimise", "markers",
-                               "sketch_scale", "d", "varpi_average"});
+                               "sketch_scale", "d", "varpi_average", "limit"});
       keys.insert(keys.end(), model_keys().begin(), model_keys().end());
       break;
     case CurveKind::kGradientGain:
@@ -451,10 +464,15 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   } else if (c.kind == CurveKind::kTheory) {
     const auto s = t.string("sweep");
     if (!s) t.fail("sweep", "a theory curve needs `sweep = \"" + panel.x + "=lo:hi:count\"`");
-    const studies::Sweep sweep = studies::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
-    if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
-    c.sweep_name = sweep.name;
-    c.sweep_values = sweep.values;
+    if (panel.x == "d") {
+      c.sweep_name = "d";
+      c.sweep_values = finite_d_sweep(t, *s, name);
+    } else {
+      const studies::Sweep sweep = studies::parse_sweep_spec(*s, t.where("sweep") + ": " + name + " key 'sweep'");
+      if (sweep.name != panel.x) t.fail("sweep", "sweeps '" + sweep.name + "' but the panel's x is '" + panel.x + "'");
+      c.sweep_name = sweep.name;
+      c.sweep_values = sweep.values;
+    }
     if (auto f = t.number("sample_factor")) {
       if (!(*f > 0)) t.fail("sample_factor", "must be > 0");
       c.sample_factor = *f;
@@ -472,8 +490,17 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
     } else if (scale != "normal") {
       t.fail("sketch_scale", "'" + scale + "' must be normal or unit");
     } else if (t.has("d")) {
-      t.fail("d", "only with sketch_scale = \"unit\"");
+      // The finite-d theory of a structured spectrum at one d (docs/theory/structured.md [S.15]).
+      const auto d = t.number("d");
+      if (!params.structured()) t.fail("d", "only with sketch_scale = \"unit\" or a structured spectrum");
+      if (!d || !(*d >= 10 && *d == std::floor(*d))) t.fail("d", "the finite-d theory needs a whole d >= 10");
+      if (panel.x == "d") t.fail("d", "the panel's x is d: the sweep sets it");
+      c.finite_d = *d;
     }
+    c.limit = t.boolean("limit").value_or(false);
+    if (t.has("limit") && panel.x != "d") t.fail("limit", "only in a panel with x = \"d\" (the limit's asymptote)");
+    if (panel.x == "d" && !params.structured())
+      t.fail("sweep", "a sweep of d is the finite-d theory of a structured spectrum: set spectrum");
     c.varpi_average = t.boolean("varpi_average").value_or(false);
     if (c.varpi_average) {
       if (varpi.set) t.fail("varpi_average", "the mean over varpi's law takes no `varpi`");
@@ -504,6 +531,7 @@ CurveSpec parse_curve(const toml::table& table, const std::string& file, const s
   validate_params(params, c.source + " (" + name + ")");
   for (double v : c.sweep_values) {
     if (c.kind == CurveKind::kGradientGain) break;  // validated point by point when computed
+    if (c.sweep_name == "d") break;                 // not a model parameter: the model is the same at every d
     model::ModelParams p = params;
     model::set_model_parameter(p, c.sweep_name, v);
     if (c.d_over_n > 0) p.gamma = c.d_over_n * p.alpha;
@@ -528,8 +556,8 @@ PanelSpec parse_panel(const toml::table& table, const std::string& file, int ind
   if (!x) t.fail("x", "each panel needs its x quantity, e.g. x = \"p_over_n\"");
   p.x = *x;
   const model::ParameterInfo* info = model::find_model_parameter(p.x);
-  const bool known = (info && info->sweepable) || p.x == "error" || p.x == "degree" || p.x == "x";
-  if (!known) t.fail("x", "'" + p.x + "' is not one of " + model::model_parameter_names(true) + ", error, degree, x");
+  const bool known = (info && info->sweepable) || p.x == "error" || p.x == "degree" || p.x == "x" || p.x == "d";
+  if (!known) t.fail("x", "'" + p.x + "' is not one of " + model::model_parameter_names(true) + ", error, degree, x, d");
   p.y = t.string("y").value_or("");
   p.x_label = t.string("x_label").value_or(p.x == "p_over_n" ? "p/n" : p.x);
   p.y_label = t.string("y_label").value_or("");

@@ -54,6 +54,12 @@ struct CurveSpec {
   // V ~ N(0, I/d) at this input dimension d (theory/sketch_scale.hpp), to sit on simulations
   // made with sketch_scale = "unit" at the same d.
   double unit_sketch_d = 0.0;
+  // Structured inputs at a finite input dimension (spec: d = D without sketch_scale = "unit"): the
+  // finite-d theory of docs/theory/structured.md [S.15] at D. A panel with x = "d" sweeps it instead
+  // (sweep = "d=lo:hi:count:log", whole values), and there `limit = true` draws the limit (the same
+  // number at every d: the asymptote). Markers at x = d simulate p = round(d / gamma).
+  double finite_d = 0.0;
+  bool limit = false;
   // Each point at the lambda in [lambda_min, lambda_max] that minimises `optimise`.
   bool optimal_lambda = false;
   double lambda_min = 1e-8, lambda_max = 10.0;
@@ -81,7 +87,7 @@ struct CurveSpec {
 
 struct PanelSpec {
   std::string title;
-  std::string x;  // p_over_n, alpha, lambda, varpi, ... ; "error" (laws), "degree", "x" (Legendre)
+  std::string x;  // p_over_n, alpha, lambda, varpi, ... ; "error" (laws), "degree", "x" (Legendre), "d" (finite-d)
   std::string y;  // heatmap panels (one gradient_gain curve): the second swept quantity
   std::string x_label, y_label;
   bool log_x = false, log_y = false;

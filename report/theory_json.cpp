@@ -52,6 +52,23 @@ nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResu
                       {"note", "beta = 0: the L2 fit on this sketch; gen_g (reported: its mean) = sum_m [c_m - 2 varpi_m mu_1 kappa_1 s_m + kappa_1^2 s_m^2] with "
                                "s_m ~ N(s_mean_m, s_variance) independent over the sketch's free part"}};
   }
+  // Structured inputs: the regime index and the finite-size correction (docs/theory/structured.md [S.15]).
+  if (r.finite_size.applies) {
+    const theory::FiniteSizeEstimate& e = r.finite_size;
+    j["finite_size"] = {{"regime_index", number(e.regime_index)},
+                        {"d", number(e.d)},
+                        {"correction", number(e.correction)},
+                        {"quantity", e.quantity.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.quantity)},
+                        {"message", e.message}};
+  }
+  // The finite-d structured theory: how its errors were averaged over teachers.
+  if (r.teacher_average.applies) {
+    const theory::TeacherAverage& t = r.teacher_average;
+    nlohmann::json se = nlohmann::json::object();
+    for (const auto& [name, field] : model::error_fields())
+      se[name] = number(varpi_average ? t.se_law_mean.*field : t.se.*field);
+    j["teacher_average"] = {{"method", t.method}, {"draws", t.draws}, {"seed", t.seed}, {"se", se}};
+  }
   return j;
 }
 
@@ -81,6 +98,10 @@ nlohmann::json theory_answer_json(const theory::TheoryRequest& request, const th
     case theory::TheoryVariant::kInformedFiniteD:
       j["d"] = request.d;
       j["informed_version"] = "finite-d";
+      break;
+    case theory::TheoryVariant::kStructuredFiniteD:
+      j["d"] = request.d;
+      j["finite_d"] = request.d;
       break;
     case theory::TheoryVariant::kUnitSketch:
       j["d"] = request.d;

@@ -21,7 +21,9 @@ nlohmann::json theory_json(const model::ModelParams& p, const theory::TheoryResu
 
 // The whole report of one request (`sobolev-rf theory --format json`): theory_json of the answer,
 // the version and solver options, the sketch scale, and for a variant its d and equivalent model
-// (unit sketch: equivalent_beta, equivalent_delta_g; informed finite-d: informed_version).
+// (unit sketch: equivalent_beta, equivalent_delta_g; informed finite-d: informed_version; structured
+// finite-d: finite_d = d). theory_json adds, for structured inputs, finite_size (regime index, d,
+// correction) and for the finite-d structured theory teacher_average (method, draws, seed, se).
 // `full` adds the residual history.
 nlohmann::json theory_answer_json(const theory::TheoryRequest& request, const theory::TheoryAnswer& answer,
                                   bool full = false);

@@ -6,6 +6,7 @@
 #                                      (well under a minute on 2 cores)
 #   scripts/make-figures.sh --all      all ten figures (figures/fig*.toml) at full marker size (a few minutes)
 #   scripts/make-figures.sh --all --docs   ... and copy the PNGs to docs/generated/figures/
+#   scripts/make-figures.sh --all --docs --only fig15_structured_finite_d   ... only these specs (comma-separated names)
 # Other arguments go to `sobolev-rf figure` (e.g. --no-markers, --all-markers, --out-dir DIR).
 # The executable is $SOBOLEV_RF_EXE, or build/sobolev-rf (built here if missing; set
 # SRF_BUILD_DIR to use another build folder).
@@ -16,15 +17,18 @@ exe="${SOBOLEV_RF_EXE:-$build/sobolev-rf}"
 
 all=0
 docs=0
+only=
 out_dir="out"
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --all) all=1 ;;
     --docs) docs=1 ;;
+    --only) only="$2"; shift ;;
+    --only=*) only="${1#--only=}" ;;
     --out-dir) out_dir="$2"; shift ;;
     --out-dir=*) out_dir="${1#--out-dir=}" ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -36,7 +40,14 @@ if [ ! -x "$exe" ]; then
   exe="$build/sobolev-rf"
 fi
 
-if [ "$all" = 1 ]; then
+if [ "$all" = 1 ] && [ -n "$only" ]; then
+  specs=()
+  IFS=, read -ra names <<<"$only"
+  for name in "${names[@]}"; do
+    [ -f "$root/figures/$name.toml" ] || { echo "make-figures.sh: no figures/$name.toml" >&2; exit 2; }
+    specs+=("$root/figures/$name.toml")
+  done
+elif [ "$all" = 1 ]; then
   specs=("$root"/figures/fig*.toml)
 else
   specs=("$root/figures/fig1_l2_double_descent.toml" "$root/figures/fig2_k1_sobolev.toml")

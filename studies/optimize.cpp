@@ -26,6 +26,7 @@ class Evaluator {
     TheoryRequest r = base_;
     r.model.lambda = lambda;
     r.model.beta = beta;
+    r.finite_size_estimate = false;  // a trial point: the optimum's answer gets it (optimize)
     out = theory::solve(r, warm);
     ++evaluations;
     const double v = objective_.value(out.solution.result, r.model.k);
@@ -306,6 +307,7 @@ Optimum optimize(const TheoryRequest& request, const OptimizeOptions& o, const s
   out.lambda_on_boundary = o.over != OptimizeOver::kBeta && best.lambda_on_boundary;
   out.beta_on_boundary = beta_searched && best.beta != 0.0 && best.beta_on_boundary;
   out.converged = true;
+  theory::attach_finite_size_estimate(out.request, out.answer);  // [S.15], at the optimum only
   return out;
 }
 

@@ -27,6 +27,10 @@ const std::vector<model::Field<ValidationOptions>>& validation_options_table() {
   static const std::vector<model::Field<O>> table = {
       model::integer("p_large", &O::p_large, "the larger simulation size (0: 2p)"),
       model::real("z_threshold", &O::z_threshold, "disagreement: |z| above this at p_large, gap not shrinking"),
+      model::choice("theory", &O::theory,
+                    kValidationTheoryNames,
+                    "the theory compared with: the limit, or for a structured spectrum the finite-d theory at each "
+                    "size's d = round(gamma p) (docs/theory/structured.md [S.15])"),
   };
   return table;
 }
@@ -68,7 +72,7 @@ std::vector<ValidationPlan::Simulation> ValidationPlan::simulations() const {
 
 PointValidation ValidationPlan::compare(std::size_t index, simulation::SimulationResult small,
                                         simulation::SimulationResult large) const {
-  return compare_simulations(points_.at(index), std::move(small), std::move(large), comparison_);
+  return compare_simulations(points_.at(index), std::move(small), std::move(large), comparison_, options_.theory);
 }
 
 void ValidationTally::add(const PointValidation& v) {

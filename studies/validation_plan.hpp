@@ -23,6 +23,8 @@ namespace srf::studies {
 struct ValidationOptions {
   int p_large = 0;           // the larger size (0: 2p), >= p
   double z_threshold = 4.0;  // disagreement: |z| above this at p_large, and the gap not shrinking
+  // The theory compared with: the limit, or the finite-d structured theory at each size's d.
+  ValidationTheory theory = ValidationTheory::kLimit;
   // Throws model::InvalidParameter naming the field (z_threshold; p_large is checked against p by
   // the plan).
   void validate() const;

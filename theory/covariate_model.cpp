@@ -59,6 +59,16 @@ void CovariateModelOptions::validate() const {
   if (p < 10 || p > 20000) throw model::InvalidParameter("p", fmt::format("p = {}: must lie in [10, 20000]", p));
   const long d = std::lround(model.gamma * p);
   if (d < 1 || d > 100000) throw model::InvalidParameter("gamma", fmt::format("gamma = {}: d = round(gamma p) = {} must lie in [1, 100000]", model.gamma, d));
+  if (!teacher_second_moments.empty()) {
+    if (teacher_second_moments.size() != static_cast<std::size_t>(d))
+      throw model::InvalidParameter("teacher_second_moments",
+                                    fmt::format("teacher_second_moments: {} values, but d = round(gamma p) = {}",
+                                                teacher_second_moments.size(), d));
+    for (double v : teacher_second_moments)
+      if (!(std::isfinite(v) && v >= 0))
+        throw model::InvalidParameter("teacher_second_moments",
+                                      fmt::format("teacher_second_moments: {} must be finite and >= 0", v));
+  }
 }
 
 CovariateModelSummary solve_covariate_model(const CovariateModelOptions& o) {
@@ -71,13 +81,19 @@ CovariateModelSummary solve_covariate_model(const CovariateModelOptions& o) {
   const double n = mp.alpha * p, b = mp.alignment;
   out.p = p, out.d = d;
 
-  // Sigma at this d, and the teacher prior E[theta0 theta0^T] = diag(s^b) / sum s^(b+1), so that
-  // E[theta0^T Sigma theta0] = 1 and E|theta0|^2 = tau^2.
+  // Sigma at this d, and the teacher's E[theta0 theta0^T] = diag(v): the prior's v = s^b / sum s^(b+1),
+  // so that E[theta0^T Sigma theta0] = 1 and E|theta0|^2 = tau^2, or the given second moments. Below,
+  // s_b / Z2 is v (Z2 = 1 for given moments).
   const std::vector<double> sv = model::finite_spectrum(model::parse_spectrum(mp.spectrum), d);
   const VectorXd s = Eigen::Map<const VectorXd>(sv.data(), d);
   VectorXd s_b(d);
-  for (int r = 0; r < d; ++r) s_b(r) = std::pow(s(r), b);  // 0^0 = 1: theta0_r = g_r at b = 0
-  const double Z2 = s_b.dot(s);
+  double Z2 = 1.0;
+  if (o.teacher_second_moments.empty()) {
+    for (int r = 0; r < d; ++r) s_b(r) = std::pow(s(r), b);  // 0^0 = 1: theta0_r = g_r at b = 0
+    Z2 = s_b.dot(s);
+  } else {
+    s_b = Eigen::Map<const VectorXd>(o.teacher_second_moments.data(), d);
+  }
   out.tau2 = s_b.sum() / Z2;
 
   // Theta, and Omega = kappa_1^2 Theta^T Sigma Theta / d + kappa_star^2 I in its eigenbasis.
@@ -113,11 +129,13 @@ CovariateModelSummary solve_covariate_model(const CovariateModelOptions& o) {
   const double m_phi = mu1 * phibar.dot(r);                                     // Phi^T w
   const double bias_q = mu1 * mu1 * phibar.dot(omega.cwiseProduct(r.cwiseAbs2()));
   const double df2_n = omega.cwiseProduct(r).squaredNorm() / n;
-  // The label's variance: the linear part mu_1^2 rho (rho = 1), the nonlinear part mu_star^2, the
+  // The label's variance: the linear part mu_1^2 rho, the nonlinear part mu_star^2, the
   // noise, and mu_0^2 when there is no intercept to fit it (kappa_0 = 0).
   const bool intercept = std::fabs(sig.kappa_0) >= 1e-12;
   const double unfittable = intercept ? 0.0 : phi.kappa_0 * phi.kappa_0;
-  const double rho_y = mu1 * mu1 + phi.kappa_star_sq + unfittable + mp.delta_f;
+  // rho = E[theta0^T Sigma theta0]: 1 for the prior and for a normalised teacher's moments.
+  const double rho = s_b.dot(s) / Z2;
+  const double rho_y = mu1 * mu1 * rho + phi.kappa_star_sq + unfittable + mp.delta_f;
   // R = E (y - w^T v)^2 on a fresh sample: R = rho_y - 2 mu_1 m + q, q = bias_q + R df2/n.
   const double R = (rho_y - 2.0 * mu1 * m_phi + bias_q) / (1.0 - df2_n);
   const double q = bias_q + R * df2_n;  // w^T Omega w

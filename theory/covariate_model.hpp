@@ -21,6 +21,7 @@
 // features is a free intercept, as in the limit (docs/theory [D.1.5]): it fits mu_0; without it
 // (kappa_0 = 0) mu_0 is an unfittable constant, as the limit's s_0 = mu_0.
 #include <cstdint>
+#include <vector>
 
 #include <sobolev_rf/model/errors.hpp>
 #include <sobolev_rf/model/model_params.hpp>
@@ -31,6 +32,12 @@ struct CovariateModelOptions {
   model::ModelParams model;  // k = 0, lambda > 0, informed = none; spectrum and alignment as any
   int p = 1000;              // features; d = round(gamma p) inputs, n = alpha p samples
   std::uint64_t seed = 1;    // draws Theta
+  // The teacher's second moments E[theta0_r^2], r = 1..d (every GCM output is linear in theta0 theta0^T,
+  // whose mean is diagonal). Empty: the prior diag(s^b) / sum_r s_r^(b+1) (E[theta0^T Sigma theta0] = 1).
+  // For the simulator's teacher, normalised to theta0^T Sigma theta0 = 1 draw by draw, pass
+  // E[theta0_r^2] = E[pi_r] / s_r (docs/theory/structured.md (S15.4)): the average over teachers then
+  // holds exactly, not only for the prior.
+  std::vector<double> teacher_second_moments;
   // Throws model::InvalidParameter naming the field (a model field, or p).
   void validate() const;
 };

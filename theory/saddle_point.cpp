@@ -203,6 +203,8 @@ SaddlePointSolution solve_system(const SaddlePointSystem& system, double lambda,
   total.termination = numerics::TerminationType::kConverged;
   total.message = system.converged_message(total.residual);
   system.second_level(x, inner, out.result);
+  // A second level that solves more (a teacher average) may end unconverged: then no numbers either.
+  if (!out.result.summary.converged()) return failed(out, out.result.summary.termination, out.result.summary.message);
   out.state.system = key;
   out.state.rescaled = system.rescaled();
   out.state.x = x;

@@ -5,11 +5,13 @@
 // the inner fixed point is the Marchenko-Pastur Stieltjes transform in closed form.
 #include <Eigen/Dense>
 
+#include <memory>
 #include <string>
 
 #include <sobolev_rf/model/enum_names.hpp>
 #include <sobolev_rf/numerics/damped_newton.hpp>
 #include <sobolev_rf/model/model_params.hpp>
+#include <sobolev_rf/model/spectral_law.hpp>
 #include <sobolev_rf/theory/theory_result.hpp>
 
 namespace srf::theory {
@@ -44,6 +46,11 @@ struct SaddlePointOptions {
   TraceMethod traces = TraceMethod::kDeterministic;
   int trace_size = 1000;            // P of the sampled matrix (kSampled)
   unsigned long long trace_seed = 1;  // its seed (kSampled)
+  // Structured inputs: the spectral law to solve at instead of model::spectral_law(spectrum, alignment)
+  // (null: that one). The finite-d structured theory passes the law of a finite spectrum with the
+  // teacher's weights averaged over its directions (theory/structured_finite_d.hpp, docs/theory/structured.md
+  // [S.15]). Not an option of the table: it is never read from flags or keywords.
+  std::shared_ptr<const model::SpectralLaw> spectral_law;
   void validate() const;  // throws model::InvalidParameter naming the field
   // These rules as options of numerics/damped_newton.hpp: the outer Newton in log V [D.8.1]
   // and the inner one in log Delta [D.8.4].

@@ -1,6 +1,7 @@
 #pragma once
 // What the asymptotic theory reports at one parameter point (docs/model.md "Reported quantities",
 // all conditional on varpi), plus how the saddle-point solve ended.
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,12 +47,42 @@ struct Sensitivities {
   VarpiLaw d_lambda_law, d_beta_law;
 };
 
+// The finite-d structured theory (theory/structured_finite_d.hpp, docs/theory/structured.md [S.15]):
+// how its errors were averaged over the teacher's random directions.
+struct TeacherAverage {
+  bool applies = false;     // a finite-d structured answer
+  double d = 0;             // its input dimension
+  // "exact": the quadrature of (S15.3)-(S15.5); "draws": the mean over `draws` seeded teachers;
+  // "exact, draws for gen_g": beta = 0 with k > 0, where gen_g (and gen_h1) are not affine in the weights.
+  std::string method;
+  int draws = 0;
+  unsigned long long seed = 0;
+  model::Errors se;           // standard errors of the drawn means (0 for an exact one) at varpi ...
+  model::Errors se_law_mean;  // ... and of the mean over the sketch (varpi averaged)
+};
+
+// Structured inputs: how far the limit is from the model at a finite d (docs/theory/structured.md [S.15]).
+struct FiniteSizeEstimate {
+  bool applies = false;     // structured inputs (a spectrum other than isotropic)
+  bool of_limit = false;    // the answer is the limit's (estimated at d = 1000); false: the finite-d theory's
+  // a(b + 1) for powerlaw:a (0 for b < -1), 0 for a bounded spectrum (twolevel, file): the largest teacher weight
+  // scales like d^-(1 - index), the limit exists for index < 1 and is approached like d^-(1 - index).
+  double regime_index = std::numeric_limits<double>::quiet_NaN();
+  double d = std::numeric_limits<double>::quiet_NaN();           // the request's d, or 1000
+  // max over gen_f and gen_grad of |E_d - E_limit| / E_limit (the means over varpi when averaging).
+  double correction = std::numeric_limits<double>::quiet_NaN();
+  std::string quantity;  // the error that gives it
+  std::string message;   // why there is no estimate (an informed direction, no convergence), else empty
+};
+
 struct TheoryResult {
   numerics::SolverSummary summary;  // converged?, reason, iterations, residual history
   model::Errors errors;                    // at the requested varpi
   VarpiLaw varpi_law;               // A2 = 0 when k = 0
   UnpinnedSketchLaw unpinned_sketch;  // beta = 0 with k > 0 only
   Sensitivities sensitivities;        // when requested (TheoryRequest::sensitivities)
+  TeacherAverage teacher_average;     // the finite-d structured theory only
+  FiniteSizeEstimate finite_size;     // structured inputs only
   // Order parameters by name (V_00, Delta_00, Vhat_00, m, q_w, ...), for reports.
   std::vector<std::pair<std::string, double>> order_parameters;
 };

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import warnings
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -86,7 +87,19 @@ def _frame(columns: dict, attrs: dict, function: str):
 
 
 def _result(out, function: str):
-    return _frame(out[0], out[1], function) if isinstance(out, tuple) else out
+    result = _frame(out[0], out[1], function) if isinstance(out, tuple) else out
+    _warn_finite_size(result)
+    return result
+
+
+def _warn_finite_size(result) -> None:
+    """Structured inputs near the edge of the proportional regime: a UserWarning when the limit differs
+    from the finite-d theory at d = 1000 by more than 5 % (docs/theory/structured.md [S.15]); it
+    suggests d=. The text is the library's (the CLI prints the same line on stderr)."""
+    attrs = getattr(result, "attrs", None)
+    text = attrs.get("finite_size_warning", "") if isinstance(attrs, dict) else getattr(result, "finite_size_warning", "")
+    if text:
+        warnings.warn(text, UserWarning, stacklevel=4)
 
 
 # ---- signatures from the library's tables ----------------------------------------------------

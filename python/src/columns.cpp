@@ -1,5 +1,7 @@
 #include "columns.hpp"
 
+#include <sobolev_rf/theory/structured_finite_d.hpp>
+
 #include <algorithm>
 
 #include <sobolev_rf/model/parameter_table.hpp>
@@ -86,6 +88,31 @@ void add_summary_columns(Columns& c, const std::vector<const theory::TheoryResul
     it[i] = s.iterations;
     res[i] = s.residual;
   }
+}
+
+std::string add_finite_size_columns(Columns& c, const std::vector<const theory::TheoryResult*>& results) {
+  const std::size_t n = results.size();
+  bool any = false;
+  for (const auto* r : results) any = any || r->finite_size.applies;
+  if (!any) return "";
+  double* index = c.real("regime_index");
+  double* d = c.real("finite_size_d");
+  double* correction = c.real("finite_size_correction");
+  int warned = 0;
+  const theory::FiniteSizeEstimate* worst = nullptr;
+  for (std::size_t i = 0; i < n; ++i) {
+    const theory::FiniteSizeEstimate& e = results[i]->finite_size;
+    if (!e.applies) continue;
+    index[i] = e.regime_index, d[i] = e.d, correction[i] = e.correction;
+    if (theory::finite_size_warning(e).empty()) continue;
+    ++warned;
+    if (!worst || e.correction > worst->correction) worst = &e;
+  }
+  if (!worst) return "";
+  const std::string w = theory::finite_size_warning(*worst, "d=D");
+  return warned == 1 && n == 1 ? w
+                               : "warning (at " + std::to_string(warned) + " of " + std::to_string(n) +
+                                     " points; the largest):" + w.substr(std::string("warning:").size());
 }
 
 }  // namespace srf::python

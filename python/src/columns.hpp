@@ -77,4 +77,9 @@ void add_error_columns(Columns& c, const std::vector<const theory::TheoryResult*
 // converged (bool), termination (str), iterations (int64), residual (float64).
 void add_summary_columns(Columns& c, const std::vector<const theory::TheoryResult*>& results);
 
+// Structured inputs (docs/theory/structured.md [S.15]): regime_index, finite_size_d,
+// finite_size_correction, when some result carries a finite-size estimate. Returns the one-line
+// warning for the limit rows whose correction exceeds 5 % (the largest, with their count), or "".
+std::string add_finite_size_columns(Columns& c, const std::vector<const theory::TheoryResult*>& results);
+
 }  // namespace srf::python

@@ -152,6 +152,7 @@ py::object optimize_call(py::handle model, py::handle kwargs, py::handle progres
   }
   add_error_columns(cols, results, points, n && calls.front().request.varpi_average, ok);
   add_summary_columns(cols, results);
+  const std::string finite_size_warning = add_finite_size_columns(cols, results);
   py::dict attrs = table_attrs(p);
   if (n) {
     attrs["solver"] = json_to_python(report::solver_options_json(calls.front().request.solver));
@@ -159,6 +160,7 @@ py::object optimize_call(py::handle model, py::handle kwargs, py::handle progres
     attrs["objective"] = calls.front().search.objective;
     attrs["varpi_average"] = calls.front().request.varpi_average;
   }
+  if (!finite_size_warning.empty()) attrs["finite_size_warning"] = finite_size_warning;  // api.py warns
   return py::make_tuple(cols.dict(), attrs);
 }
 

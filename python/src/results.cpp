@@ -1,5 +1,7 @@
 #include "results.hpp"
 
+#include <sobolev_rf/theory/structured_finite_d.hpp>
+
 #include <pybind11/stl.h>
 
 #include <cmath>
@@ -126,6 +128,28 @@ void bind_theory_result(py::module_& m) {
   c.def_property_readonly("variant", [](const TheoryPoint& t) { return theory::to_string(t.answer.variant); },
                           "Which equations answered: limit, unit-sketch or finite-d.");
   c.def_property_readonly("varpi_average", [](const TheoryPoint& t) { return t.request.varpi_average; });
+  c.def_property_readonly(
+      "finite_size",
+      [](const TheoryPoint& t) -> py::object {
+        const nlohmann::json j = report::theory_answer_json(t.request, t.answer);
+        return j.contains("finite_size") ? json_to_python(j["finite_size"]) : py::none();
+      },
+      "Structured inputs: the regime index, the d of the estimate and the finite-size correction (the largest "
+      "relative distance of the limit from the finite-d theory in gen_f, gen_grad; docs/theory/structured.md "
+      "[S.15]); None for isotropic inputs.");
+  c.def_property_readonly(
+      "teacher_average",
+      [](const TheoryPoint& t) -> py::object {
+        const nlohmann::json j = report::theory_answer_json(t.request, t.answer);
+        return j.contains("teacher_average") ? json_to_python(j["teacher_average"]) : py::none();
+      },
+      "The finite-d structured theory (d=D): how its errors were averaged over the teacher's directions (method, "
+      "draws, seed, standard errors); None otherwise.");
+  c.def_property_readonly(
+      "finite_size_warning",
+      [](const TheoryPoint& t) { return theory::finite_size_warning(result_of(t).finite_size, "d=D"); },
+      "The warning of a limit answer whose finite-size correction exceeds 5 % (theory() issues it as a "
+      "UserWarning), or ''.");
   c.def(
       "to_dict", [](const TheoryPoint& t) { return json_to_python(report::theory_answer_json(t.request, t.answer)); },
       "The report of `sobolev-rf theory --format json` for this point, as a dict (NaN for JSON's null).");
@@ -168,6 +192,9 @@ void bind_research_results(py::module_& m) {
   o.def_property_readonly("objective", [](const OptimumResult& r) { return r.options.objective; });
   o.def_property_readonly("model", [](const OptimumResult& r) { return r.best.answer.model; });
   o.def_property_readonly("result", [](const OptimumResult& r) { return TheoryPoint{r.best.request, r.best.answer}; });
+  o.def_property_readonly("finite_size_warning", [](const OptimumResult& r) {
+    return theory::finite_size_warning(r.best.answer.solution.result.finite_size, "d=D");
+  });
   def_errors(o, [](const OptimumResult& r) -> const model::Errors& { return r.best.answer.solution.result.errors; });
   o.def("to_dict", [](const OptimumResult& r) { return json_to_python(report::optimum_json(r.best, r.options)); });
   o.def("__getitem__", [](const OptimumResult& r, const std::string& key) {
@@ -204,6 +231,9 @@ void bind_research_results(py::module_& m) {
   });
   c.def_property_readonly("converged", [](const ComparisonResult& r) { return r.comparison.converged; });
   c.def_property_readonly("verdict", [](const ComparisonResult& r) { return r.comparison.verdict; });
+  c.def_property_readonly("finite_size_warning", [](const ComparisonResult& r) {
+    return theory::finite_size_warning(r.comparison.sobolev.optimum.answer.solution.result.finite_size, "d=D");
+  });
   c.def_property_readonly("row_names", [](const ComparisonResult&) {
     py::list l;
     for (const char* n : kRows) l.append(n);
@@ -379,6 +409,7 @@ void bind_simulation_results(py::module_& m) {
     add_model_columns(cols, params);
     py::list quantity = cols.text("quantity");
     double* theory = cols.real("theory");
+    double* theory_large = cols.real("theory_large");
     py::list status = cols.text("theory_status");
     std::int64_t* p_small = cols.integer("p_small");
     double* mean_small = cols.real("mean_small");
@@ -394,7 +425,7 @@ void bind_simulation_results(py::module_& m) {
       const studies::PointValidation& pv = r.validations[rows[i].first];
       const studies::QuantityComparison& q = *rows[i].second;
       const bool with_theory = q.verdict != studies::Verdict::kSimulationOnly;
-      quantity[i] = q.name, theory[i] = q.theory, status[i] = pv.theory_status;
+      quantity[i] = q.name, theory[i] = q.theory, theory_large[i] = q.theory_large, status[i] = pv.theory_status;
       p_small[i] = pv.small.size.p, mean_small[i] = q.small.mean, se_small[i] = q.small.se, z_small[i] = q.z_small;
       p_large[i] = pv.large.size.p, mean_large[i] = q.large.mean, se_large[i] = q.large.se, z_large[i] = q.z_large;
       shrinks[i] = with_theory && q.gap_shrinks;

@@ -142,6 +142,7 @@ py::object theory_call(py::handle model, py::handle kwargs, py::handle progress)
       }
   }
   add_summary_columns(cols, results);
+  const std::string finite_size_warning = add_finite_size_columns(cols, results);
   py::list message = cols.text("message");
   py::list variant = cols.text("variant");
   for (std::size_t i = 0; i < n; ++i) {
@@ -153,6 +154,7 @@ py::object theory_call(py::handle model, py::handle kwargs, py::handle progress)
     attrs["solver"] = json_to_python(report::solver_options_json(calls.front().request.solver));
     attrs["varpi_average"] = calls.front().request.varpi_average;
   }
+  if (!finite_size_warning.empty()) attrs["finite_size_warning"] = finite_size_warning;  // api.py warns
   return py::make_tuple(cols.dict(), attrs);
 }
 
@@ -363,6 +365,7 @@ py::object curve_call(py::handle model, py::handle sweep, py::handle optimize_ov
   }
   add_error_columns(cols, results, points, options.request.varpi_average, ok);
   add_summary_columns(cols, results);
+  const std::string finite_size_warning = add_finite_size_columns(cols, results);
   py::dict attrs;
   attrs["version"] = report::version();
   attrs["solver"] = json_to_python(report::solver_options_json(options.request.solver));
@@ -373,6 +376,7 @@ py::object curve_call(py::handle model, py::handle sweep, py::handle optimize_ov
   attrs["sweeps"] = sweep_list;
   attrs["shape"] = outer.name.empty() ? py::make_tuple(columns) : py::make_tuple(rows, columns);
   if (options.optimize) attrs["optimize"] = studies::to_string(options.optimize->over);
+  if (!finite_size_warning.empty()) attrs["finite_size_warning"] = finite_size_warning;  // api.py warns
   return py::make_tuple(cols.dict(), attrs);
 }
 

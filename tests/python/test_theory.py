@@ -326,3 +326,52 @@ def test_progress_bar_only_when_asked_or_interactive(monkeypatch):
         b = api._bar(10, "x")
         b.update(3)
         b.close()
+
+
+# ---- structured inputs at a finite d (docs/theory/structured.md [S.15]) ----------------------------------------
+
+NEAR = dict(spectrum="powerlaw:0.4", alignment=1, p_over_n=0.7, gamma=1, lam=1e-2, k=1, varpi=[0.8])  # a(b+1) = 0.8
+FAR = dict(spectrum="powerlaw:0.3", alignment=0, p_over_n=0.7, gamma=1, lam=1e-2, k=1, varpi=[0.8])   # 0.3
+
+
+def test_structured_finite_d_equals_cli_json():
+    py = srf.theory(d=1000, **NEAR)
+    cli = cli_json("theory", "--spectrum", "powerlaw:0.4", "--alignment", "1", "--p-over-n", "0.7", "--gamma", "1",
+                   "--lambda", "1e-2", "--k", "1", "--varpi", "0.8", "--d", "1000")
+    same(py.to_dict(), cli)
+    assert py.variant == "finite-d" and py["finite_d"] == 1000
+    assert py.teacher_average["method"] == "exact"
+    assert py.finite_size["d"] == 1000 and py.finite_size_warning == ""
+
+
+def test_structured_teacher_draws_keyword_averages_over_draws_with_standard_errors():
+    py = srf.theory(d=200, teacher_draws=50, teacher_seed=3, **NEAR)
+    exact = srf.theory(d=200, **NEAR)
+    t = py.teacher_average
+    assert t["method"] == "draws" and t["draws"] == 50 and t["seed"] == 3
+    assert abs(py.gen_f - exact.gen_f) < 4 * t["se"]["gen_f"]
+
+
+def test_finite_size_warning_on_both_sides_of_five_percent(recwarn):
+    with pytest.warns(UserWarning, match="d=D"):
+        near = srf.theory(**NEAR)
+    assert near.finite_size["correction"] > 0.05
+    assert near.finite_size["regime_index"] == pytest.approx(0.8)
+    recwarn.clear()
+    far = srf.theory(**FAR)
+    assert far.finite_size["correction"] < 0.05
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    srf.theory(d=1000, **NEAR)  # at the user's d: no warning
+    srf.theory()                # isotropic: no estimate
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    # A DataFrame warns once for its rows, and carries the estimate's columns.
+    with pytest.warns(UserWarning, match="of 3 points"):
+        table = srf.theory(lam=np.array([1e-3, 1e-2, 1e-1]), **{k: v for k, v in NEAR.items() if k != "lam"})
+    assert {"regime_index", "finite_size_d", "finite_size_correction"} <= set(table.columns)
+
+
+def test_structured_bad_d_raises_value_error_naming_d():
+    with pytest.raises(ValueError, match="d = 640.5"):
+        srf.theory(d=640.5, **NEAR)
+    with pytest.raises(ValueError, match="teacher_draws"):
+        srf.theory(teacher_draws=10, **NEAR)

@@ -63,3 +63,18 @@ def test_validate_rejects_what_the_cli_rejects():
         assert "--" not in str(e.value)
         assert str(e.value) == python_message(
             cli_error("validate", *flags, *(["--p", "100"] if "p" in kwargs else [])))
+
+
+def test_validate_theory_finite_d_has_a_theory_per_size():
+    """theory='finite-d' (docs/theory/structured.md [S.15]): the finite-d theory at each size's own d; the limit's
+    theory_large is its theory."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the limit warns near the edge: expected
+        fin = srf.validate(spectrum="powerlaw:0.6", alignment=0.5, p=40, seeds=2, theory="finite-d", z_threshold=1e9)
+        lim = srf.validate(spectrum="powerlaw:0.6", alignment=0.5, p=40, seeds=2, z_threshold=1e9)
+    assert (fin.table["theory"] != fin.table["theory_large"]).all()
+    assert fin.table["theory_status"].str.contains("finite-d theory at d = 32 and 64").all()
+    assert (lim.table["theory"] == lim.table["theory_large"]).all()
+    with pytest.raises(ValueError, match="theory"):
+        srf.validate(p=40, seeds=2, theory="nonsense")

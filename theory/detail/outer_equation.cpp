@@ -13,7 +13,7 @@ OuterEquation::OuterEquation(const model::ModelParams& p, const SaddlePointOptio
   validate_theory_model(p, o);
   if (p.structured()) {
     // Every trace a spectral average [S.3]-[S.6]; the isotropic family keeps the isotropic traces.
-    law_ = model::spectral_law(p.spectrum, p.alignment);
+    law_ = o.spectral_law ? o.spectral_law : model::spectral_law(p.spectrum, p.alignment);  // [S.15] hook
     informed_ = informed_direction(p, phi_, law_);
     traces_ = make_structured_traces(p.k, p.gamma, law_, o.radial_nodes_per_panel, o.inner_newton(),
                                      {informed_.t, informed_.v, informed_.u, p.has_informed()});

@@ -7,6 +7,7 @@
 #include <sobolev_rf/theory/detail/extensive_system.hpp>
 #include <sobolev_rf/theory/informed.hpp>
 #include <sobolev_rf/theory/sketch_scale.hpp>
+#include <sobolev_rf/theory/structured_finite_d.hpp>
 
 namespace srf::theory {
 
@@ -87,6 +88,32 @@ class InformedFiniteDSystem : public EquivalentModelSystem {
   double d_;
 };
 
+// The finite-d theory of a structured spectrum (docs/theory/structured.md [S.15]): the family's system at the
+// averaged teacher weights of the finite spectrum, whose second level completes the teacher average (the
+// tilted |varpi|^2 coefficient, draws where no exact average exists: structured_finite_d.hpp).
+class StructuredFiniteDSystem : public EquivalentModelSystem {
+ public:
+  StructuredFiniteDSystem(const model::ModelParams& params, const FiniteDOptions& finite_d, const SaddlePointOptions& solver,
+                          bool varpi_average)
+      : EquivalentModelSystem(make_model_system(params, finite_d_solver(params, finite_d, solver))),
+        params_(params), finite_d_(finite_d), solver_(solver), varpi_average_(varpi_average) {}
+  void second_level(const Eigen::VectorXd& x, const Eigen::VectorXd& inner, TheoryResult& out) const override {
+    eq_->second_level(x, inner, out);
+    SaddlePointSolution sol{std::move(out), SaddlePointState{eq_->state_key(), x, inner, eq_->rescaled()}};
+    complete_structured_finite_d(params_, finite_d_, solver_, varpi_average_, sol);
+    out = std::move(sol.result);
+  }
+  Sensitivities sensitivities(const SaddlePointSolution& solution) const override {
+    return structured_finite_d_sensitivities(params_, finite_d_, solver_, varpi_average_, solution);
+  }
+
+ private:
+  model::ModelParams params_;
+  FiniteDOptions finite_d_;
+  SaddlePointOptions solver_;
+  bool varpi_average_;
+};
+
 // An extensive sketch at beta = 0 and lambda = 0: the ridgeless L2 fit (the fixed-k family at k = 0,
 // whose rescaled variables reach lambda = 0, [D.14]); the sketch self-averages, so its per-direction
 // gradient error is the full-gradient one and train_g = gen_g + Delta_g (docs/theory/extensive.md [E.11]).
@@ -130,6 +157,7 @@ std::unique_ptr<SaddlePointSystem> make_model_system(const model::ModelParams& p
 TheoryVariant variant_of(const TheoryRequest& r) {
   if (r.sketch_scale == model::SketchScale::kUnit) return TheoryVariant::kUnitSketch;
   if (r.model.has_informed() && r.d != 0) return TheoryVariant::kInformedFiniteD;
+  if (r.model.structured() && r.d != 0) return TheoryVariant::kStructuredFiniteD;  // [S.15]
   return TheoryVariant::kLimit;
 }
 
@@ -146,10 +174,18 @@ void validate_variant(const TheoryRequest& r) {
       if (r.varpi_average)
         throw model::InvalidParameter("varpi_average", "varpi_average: not with an {informed} direction at a finite {d}");
       break;
+    case TheoryVariant::kStructuredFiniteD:
+      FiniteDOptions{r.d, r.teacher_draws, r.teacher_seed}.validate();
+      break;
     case TheoryVariant::kLimit:
-      if (r.d != 0) bad_d(r.d, "only with {sketch_scale} = unit or an {informed} direction (0: the limit)");
+      if (r.d != 0)
+        bad_d(r.d, "only with {sketch_scale} = unit, an {informed} direction (k = 0) or a structured {spectrum} (0: the "
+                   "limit)");
       break;
   }
+  if (r.teacher_draws != 0 && variant_of(r) != TheoryVariant::kStructuredFiniteD)
+    throw model::InvalidParameter("teacher_draws", "teacher_draws = " + std::to_string(r.teacher_draws) +
+                                                       ": only for the finite-d theory of a structured {spectrum} (with {d})");
 }
 
 SystemChoice make_request_system(const TheoryRequest& request) {
@@ -169,8 +205,15 @@ SystemChoice make_request_system(const TheoryRequest& request) {
       c.solved = informed_finite_d_equivalent(model, request.d);
       c.system = std::make_unique<InformedFiniteDSystem>(make_model_system(c.solved, request.solver), request.d);
       break;
+    case TheoryVariant::kStructuredFiniteD:
+      c.solved = model;
+      c.system = std::make_unique<StructuredFiniteDSystem>(
+          model, FiniteDOptions{request.d, request.teacher_draws, request.teacher_seed}, request.solver,
+          request.varpi_average);
+      break;
   }
-  if (c.variant != TheoryVariant::kLimit) {  // the equivalent model is itself a valid model
+  if (c.variant == TheoryVariant::kUnitSketch || c.variant == TheoryVariant::kInformedFiniteD) {
+    // the equivalent model is itself a valid model
     c.solved.validate();
     validate_theory_model(c.solved, request.solver);
   }
